@@ -1,0 +1,164 @@
+"""Base models and the change log.
+
+Three base models, named for their role (STYLE.md 6):
+
+- `ChangeLoggedModel` — `created` / `last_updated`; every create, update and
+  delete is written to `ObjectChange` with before/after snapshots.
+- `PrimaryModel` — a change-logged model that people curate, with
+  `description` and `comments`.
+- `AppendOnlyModel` — change-logged, but rows are never updated or deleted
+  (the fund ledger). The database refuses it too (a trigger per table).
+
+`ImportBatch` groups the writes of one import, generator run or reference
+load, so the change log can land on "exactly the rows just changed".
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import ChangeLoggedQuerySet
+
+
+class LoggedModel(models.Model):
+    """Marker base: instances of subclasses are change-logged. Use one of the three below."""
+
+    objects = ChangeLoggedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ChangeLoggedModel(LoggedModel):
+    """A model whose every write is recorded in the change log."""
+
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_updated = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class PrimaryModel(ChangeLoggedModel):
+    """A curated object with a free description and internal comments."""
+
+    description = models.CharField(_("说明"), max_length=500, blank=True)
+    comments = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class AppendOnlyError(RuntimeError):
+    """An append-only row was asked to change; post a reversing entry instead."""
+
+
+class AppendOnlyModel(LoggedModel):
+    """Rows are written once. Corrections are new rows (e.g. a reversing ledger entry).
+
+    Python refuses updates and deletes here; a database trigger refuses them
+    for everything else (raw SQL, other clients) — see `core.triggers`.
+    """
+
+    created = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(
+                _("{model} 只能新增，不能修改；请录入冲正分录。").format(model=self._meta.verbose_name)
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(
+            _("{model} 只能新增，不能删除；请录入冲正分录。").format(model=self._meta.verbose_name)
+        )
+
+
+class ImportBatch(models.Model):
+    """One import, generator run or reference load: the unit the change log points to."""
+
+    class Kind(models.TextChoices):
+        REFERENCE = "reference", _("参考数据")
+        GENERATED = "generated", _("演示数据生成")
+        IMPORT = "import", _("文件导入")
+
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    label = models.CharField(_("名称"), max_length=200, help_text=_("文件名或命令"))
+    file_hash = models.CharField(_("文件哈希"), max_length=64, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    started = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    finished = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    counts = models.JSONField(_("条数"), default=dict, blank=True)
+    parameters = models.JSONField(_("参数"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+        ordering = ["-started"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.label} · {self.started:%Y-%m-%d %H:%M}"
+
+
+class ObjectChange(models.Model):
+    """One create, update or delete of a logged object, with before/after snapshots."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("新增")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+
+    time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="object_changes",
+    )
+    user_name = models.CharField(_("用户名"), max_length=150, blank=True, help_text=_("用户删除后仍保留"))
+    source = models.CharField(_("来源"), max_length=20)
+    request_id = models.UUIDField(_("请求编号"), db_index=True)
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="changes",
+    )
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    changed_object_type = models.ForeignKey(
+        ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT, related_name="+"
+    )
+    changed_object_id = models.BigIntegerField(_("对象编号"))
+    object_repr = models.CharField(_("对象"), max_length=200)
+    prechange_data = models.JSONField(_("修改前"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    postchange_data = models.JSONField(_("修改后"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("变更记录")
+        verbose_name_plural = _("变更记录")
+        ordering = ["-time", "-pk"]
+        indexes = [
+            models.Index(fields=["changed_object_type", "changed_object_id"], name="core_change_object_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    @property
+    def changed_fields(self) -> list[str]:
+        """Names of the fields whose value differs between before and after."""
+        before, after = self.prechange_data or {}, self.postchange_data or {}
+        return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))

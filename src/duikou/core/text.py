@@ -1,0 +1,57 @@
+"""Chinese text normalisation for names, codes and free text from real files.
+
+Real input mixes full-width digits and letters (１２３, ＡＢＣ), traditional
+characters (烏什縣), odd whitespace (U+3000, non-breaking spaces, line breaks
+inside Excel cells). `normalize_text` turns all of that into one canonical
+form while keeping Chinese punctuation (（）、，：) as Chinese users write it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Chinese punctuation that NFKC would turn into ASCII; names keep it as written.
+_KEPT_FULLWIDTH = set("（）【】《》，、。：；！？“”‘’—…·")
+_WHITESPACE = re.compile(r"\s+")
+# Characters that carry no meaning when two names are compared.
+_MATCH_NOISE = re.compile(r"[\s()（）\[\]【】《》<>「」『』\"'“”‘’,，、.。:：;；!！?？·\-—_/\\]+")
+
+
+@lru_cache(maxsize=1)
+def _traditional_to_simplified():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_halfwidth(text: str) -> str:
+    """NFKC, except for the Chinese punctuation in `_KEPT_FULLWIDTH`."""
+    if text.isascii():
+        return text
+    return "".join(char if char in _KEPT_FULLWIDTH else unicodedata.normalize("NFKC", char) for char in text)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified characters (OpenCC t2s); simplified text passes unchanged."""
+    if text.isascii():
+        return text
+    return _traditional_to_simplified().convert(text)
+
+
+def normalize_text(value) -> str:
+    """Canonical text: half-width letters/digits, simplified characters, single spaces, trimmed.
+
+    >>> normalize_text("  烏什縣　百村千廠（二期）\\n")
+    '乌什县 百村千厂（二期）'
+    """
+    if value is None:
+        return ""
+    text = to_simplified(to_halfwidth(str(value)))
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def match_key(value) -> str:
+    """A key for comparing names: normalised, without spaces or punctuation, lower-case."""
+    return _MATCH_NOISE.sub("", normalize_text(value)).lower()

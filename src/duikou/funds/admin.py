@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from duikou.core.admin import ChangeLoggedAdmin
+
+from .models import LedgerEntry
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ChangeLoggedAdmin):
+    """Entries are posted and reversed through the funds service; here they can only be read."""
+
+    list_display = ("value_date", "kind", "amount", "supporter", "division", "project", "reverses")
+    list_filter = ("programme", "kind", "fiscal_year")
+    search_fields = ("project__code", "document_reference", "note")
+    raw_id_fields = ("project", "reverses")
+    list_select_related = ("supporter", "division", "project")
+    readonly_fields = ("created", "change_log_link")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,185 @@
+"""Projects and their status history."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from duikou.core.models import ChangeLoggedModel, PrimaryModel
+from duikou.core.text import normalize_text
+
+from .choices import ConstructionType, DeliveryMode, ImplementationLevel, ProjectStatus
+
+ZERO = Decimal("0.00")
+
+
+def money_field(verbose_name, **kwargs):
+    """Yuan, two places; up to 10^14 yuan — far above any programme's total."""
+    return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, default=ZERO, **kwargs)
+
+
+class Project(PrimaryModel):
+    """One assistance project: where, by whom, what, how much, and where it stands.
+
+    总投资 = 援助资金 + 地方配套 + 其他 is checked in `clean()` (forms, imports,
+    API) but not by the database: legacy sheets migrated in bulk are known to
+    break it, and the checks must be able to find those rows rather than lose them.
+    """
+
+    programme = models.ForeignKey(
+        "programmes.Programme", verbose_name=_("援助计划"), on_delete=models.PROTECT, related_name="projects"
+    )
+    code = models.CharField(_("项目编号"), max_length=40, unique=True)
+    name = models.CharField(_("项目名称"), max_length=200)
+    supporter = models.ForeignKey(
+        "parties.Organization", verbose_name=_("支援方"), on_delete=models.PROTECT, related_name="projects"
+    )
+    division = models.ForeignKey(
+        "geo.Division", verbose_name=_("受援地"), on_delete=models.PROTECT, related_name="projects"
+    )
+    implementation_level = models.CharField(
+        _("实施层级"), max_length=20, choices=ImplementationLevel.choices, default=ImplementationLevel.COUNTY
+    )
+    category = models.ForeignKey(
+        "programmes.Category", verbose_name=_("项目类别"), on_delete=models.PROTECT, related_name="projects"
+    )
+    delivery_mode = models.CharField(
+        _("建设方式"), max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.CHEQUE
+    )
+    construction_type = models.CharField(
+        _("新建/续建"), max_length=12, choices=ConstructionType.choices, default=ConstructionType.NEW
+    )
+    is_in_plan = models.BooleanField(_("计划内"), default=True, help_text=_("否：计划外资金（市县、企业、捐赠）"))
+    is_fixed_asset = models.BooleanField(_("固定资产投资"), default=True)
+    plan_year = models.PositiveSmallIntegerField(
+        _("计划年度"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    planned_start = models.DateField(_("计划开工"), null=True, blank=True)
+    planned_end = models.DateField(_("计划完工"), null=True, blank=True)
+    actual_start = models.DateField(_("实际开工"), null=True, blank=True)
+    actual_end = models.DateField(_("实际完工"), null=True, blank=True)
+    accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.RESERVE, db_index=True
+    )
+    total_investment = money_field(_("总投资（元）"))
+    aid_amount = money_field(_("援助资金（元）"))
+    local_matching = money_field(_("地方配套（元）"))
+    other_funding = money_field(_("其他资金（元）"))
+    latitude = models.DecimalField(_("纬度"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=8, decimal_places=5, null=True, blank=True)
+    is_employment_oriented = models.BooleanField(_("促进就业"), default=False)
+    flagship = models.CharField(_("品牌工程"), max_length=50, blank=True, help_text=_("如：百村千厂"))
+    document_reference = models.CharField(_("批复文号"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+        ordering = ["-plan_year", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_investment__gte=0) & Q(aid_amount__gte=0) & Q(local_matching__gte=0)
+                & Q(other_funding__gte=0),
+                name="projects_project_amounts_not_negative",
+                violation_error_message=_("金额不能为负数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True) | Q(planned_start__isnull=True)
+                | Q(planned_end__gte=models.F("planned_start")),
+                name="projects_project_planned_period",
+                violation_error_message=_("计划完工日期不能早于计划开工日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True) | Q(actual_start__isnull=True)
+                | Q(actual_end__gte=models.F("actual_start")),
+                name="projects_project_actual_period",
+                violation_error_message=_("实际完工日期不能早于实际开工日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(plan_year__gte=1990) & Q(plan_year__lte=2100),
+                name="projects_project_plan_year_range",
+                violation_error_message=_("计划年度须在 1990 到 2100 之间。"),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["programme", "plan_year"], name="projects_programme_year_idx"),
+            models.Index(fields=["supporter", "plan_year"], name="projects_supporter_year_idx"),
+            models.Index(fields=["division", "plan_year"], name="projects_division_year_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def sources_total(self) -> Decimal:
+        return (self.aid_amount or ZERO) + (self.local_matching or ZERO) + (self.other_funding or ZERO)
+
+    def clean(self):
+        super().clean()
+        from duikou.pairings.models import find_covering_pairing
+
+        self.name = normalize_text(self.name)
+        errors: dict[str, list] = {}
+        if self.total_investment is not None and self.total_investment != self.sources_total:
+            errors.setdefault("total_investment", []).append(
+                _("总投资 {total} 元 ≠ 援助资金 + 地方配套 + 其他 = {sum} 元。").format(
+                    total=self.total_investment, sum=self.sources_total
+                )
+            )
+        if self.category_id and self.programme_id and self.category.programme_id != self.programme_id:
+            errors.setdefault("category", []).append(_("类别不属于该援助计划。"))
+        if self.supporter_id and not self.supporter.is_supporter:
+            errors.setdefault("supporter", []).append(_("支援方须为援疆省市、地市、中央企业或部委。"))
+        if self.accepted_on and not self.actual_end:
+            errors.setdefault("accepted_on", []).append(_("未完工的项目不能有验收日期。"))
+        if self.actual_end and not self.actual_start:
+            errors.setdefault("actual_end", []).append(_("未开工的项目不能有完工日期。"))
+        if self.supporter_id and self.division_id and self.programme_id and self.plan_year:
+            on = self.planned_start or datetime.date(self.plan_year, 1, 1)
+            if find_covering_pairing(
+                programme=self.programme, supporter=self.supporter, division=self.division, on=on
+            ) is None:
+                errors.setdefault("division", []).append(
+                    _("{supporter} 在 {date} 与 {division} 及其上级均无结对关系。").format(
+                        supporter=self.supporter, date=on, division=self.division
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProjectStatusChange(ChangeLoggedModel):
+    """One step of a project's lifecycle: from, to, on which date, by whom, why."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("原状态"), max_length=20, choices=ProjectStatus.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=ProjectStatus.choices)
+    effective_on = models.DateField(_("生效日期"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("项目状态变更")
+        verbose_name_plural = _("项目状态变更")
+        ordering = ["project", "effective_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=models.F("to_status")),
+                name="projects_status_change_moves",
+                violation_error_message=_("新状态须与原状态不同。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project.code}: {self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
