@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "duikou.funds",
     "duikou.talent",
     "duikou.outcomes",
+    "duikou.reference",
     "duikou.dashboards",
     "duikou.demo",
 ]

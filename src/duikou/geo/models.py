@@ -135,21 +135,34 @@ class FormerCode(PrimaryModel):
     division = models.ForeignKey(
         Division, verbose_name=_("现区划"), on_delete=models.CASCADE, related_name="former_codes"
     )
-    code = models.CharField(_("旧代码"), max_length=12, unique=True)
+    code = models.CharField(_("旧代码"), max_length=12, blank=True, help_text=_("仅曾用名（如“农一师”）时可空"))
     name = models.CharField(_("旧名称"), max_length=100)
     valid_to = models.DateField(_("停用日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("曾用代码")
         verbose_name_plural = _("曾用代码")
-        ordering = ["code"]
+        ordering = ["code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="geo_formercode_unique_code",
+                violation_error_message=_("该旧代码已登记。"),
+            ),
+            models.UniqueConstraint(
+                fields=["division", "name"],
+                name="geo_formercode_unique_name",
+                violation_error_message=_("该区划已登记此曾用名。"),
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.code} {self.name} → {self.division}"
+        return f"{self.code or '—'} {self.name} → {self.division}"
 
     def clean(self):
         super().clean()
-        if Division.objects.filter(code=self.code).exists():
+        if self.code and Division.objects.filter(code=self.code).exists():
             raise ValidationError({"code": _("代码 {code} 是现行区划代码，不能作为旧代码。").format(code=self.code)})
 
 
@@ -171,7 +184,8 @@ class DivisionResolver:
                     self._by_key.setdefault(match_key(text), []).append(division)
         self._former = {}
         for former in FormerCode.objects.select_related("division"):
-            self._former[former.code] = former
+            if former.code:
+                self._former[former.code] = former
             self._former.setdefault(match_key(former.name), former)
 
     def resolve(self, text) -> tuple[Division | None, str]:
