@@ -13,6 +13,7 @@ import datetime
 import json
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -95,8 +96,16 @@ class BulkWriter:
         """
         if not rows:
             return 0
-        columns = [field.attname for field in model._meta.concrete_fields]
-        self._copy(model._meta.db_table, columns, ([row[c] for c in columns] for row in rows))
+        fields = model._meta.concrete_fields
+        columns = [field.attname for field in fields]
+        json_columns = {field.attname for field in fields if field.get_internal_type() == "JSONField"}
+        if json_columns:
+            dumps = json.dumps
+            values = ([dumps(row[c], ensure_ascii=False, default=_json_default) if c in json_columns else row[c]
+                       for c in columns] for row in rows)
+        else:
+            values = ([row[c] for c in columns] for row in rows)
+        self._copy(model._meta.db_table, columns, values)
         if log:
             self._write_changes(model, columns, rows, describe)
         self.counts[model._meta.label] = self.counts.get(model._meta.label, 0) + len(rows)
@@ -160,3 +169,48 @@ class BulkWriter:
                 cursor.execute(statement)
             for model in [*models, ObjectChange]:
                 cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+
+
+@contextmanager
+def indexes_and_foreign_keys_deferred(models):
+    """PostgreSQL: drop the tables' foreign keys and secondary indexes for a load, then rebuild them.
+
+    Row-by-row foreign-key triggers and index maintenance cost more than the
+    COPY itself; rebuilding afterwards checks each foreign key in one join and
+    builds each index in one sort. Primary keys and unique constraints stay, so
+    duplicates are still refused during the load. The drop takes an exclusive
+    lock on the tables until the transaction ends: use it for bulk loads into a
+    quiet database (the demo generator), not for everyday imports. Elsewhere a
+    no-op.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s) ORDER BY conname",
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u', 'x')) ORDER BY indexname",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        # Dropping a foreign key alters the referenced table too, which PostgreSQL refuses while
+        # deferred checks of earlier writes in this transaction are queued: run those checks now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for table, name, _ in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')

@@ -16,9 +16,9 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from duikou.core.bulk import BulkWriter
+from duikou.core.bulk import BulkWriter, indexes_and_foreign_keys_deferred
 from duikou.core.context import change_context
-from duikou.core.models import ImportBatch
+from duikou.core.models import ImportBatch, ObjectChange
 from duikou.demo.models import PlantedAnomaly
 from duikou.funds.models import LedgerEntry
 from duikou.outcomes.models import Measurement
@@ -52,6 +52,11 @@ def generate_dataset(*, scale: float = 1.0, seed: int = 1, user=None, progress=p
     """Build and load the data set in one transaction; returns its import batch (with counts and timings)."""
     started = time.perf_counter()
     timings = {}
+    outer_progress = progress
+
+    def progress(message):
+        outer_progress(f"[{time.perf_counter() - started:6.1f} s] {message}")
+
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             kind=ImportBatch.Kind.GENERATED, label=f"generate --scale {scale} --seed {seed}", created_by=user,
@@ -62,23 +67,10 @@ def generate_dataset(*, scale: float = 1.0, seed: int = 1, user=None, progress=p
             rows, labels = build_rows(scale=scale, seed=seed, writer=writer, progress=progress)
             timings["build_seconds"] = round(time.perf_counter() - started, 2)
             write_started = time.perf_counter()
-            writer.write(Project, rows["projects"], _describe_project)
-            writer.write(ProjectStatusChange, rows["status_changes"],
-                         lambda r: f"{r['project_id']}: {r['from_status'] or '—'} → {r['to_status']}")
-            progress(f"  写入项目 {len(rows['projects']):,} 个 · projects written")
-            writer.write(LedgerEntry, rows["ledger"], _describe_entry)
-            progress(f"  写入资金分录 {len(rows['ledger']):,} 笔 · ledger entries written")
-            writer.write(Assignment, rows["assignments"], lambda r: f"{r['person_name']}（{r['host_unit']}）")
-            writer.write(Measurement, rows["measurements"], lambda r: f"{r['indicator_id']} {r['value']}")
-            progress(f"  写入干部人才 {len(rows['assignments']):,} 人次、成效数据 {len(rows['measurements']):,} 条")
-            label_rows = [{
-                "id": key, "kind": item["kind"],
-                "project_id": item["project"]["id"] if item["project"] else None,
-                "other_project_id": item["other_project"]["id"] if item["other_project"] else None,
-                "supporter_id": item["supporter_id"], "year": item["year"], "detail": item["detail"],
-                "import_batch_id": batch.pk,
-            } for item, key in zip(labels, writer.reserve_ids(PlantedAnomaly, len(labels)), strict=True)]
-            writer.write(PlantedAnomaly, label_rows, str, log=False)
+            loaded = [Project, ProjectStatusChange, LedgerEntry, Assignment, Measurement, PlantedAnomaly,
+                      ObjectChange]
+            with indexes_and_foreign_keys_deferred(loaded):
+                write_rows(writer, rows, labels, batch, progress)
             writer.finish()
             timings["write_seconds"] = round(time.perf_counter() - write_started, 2)
         batch.counts = {label.split(".")[-1]: count for label, count in writer.counts.items()}
@@ -86,6 +78,27 @@ def generate_dataset(*, scale: float = 1.0, seed: int = 1, user=None, progress=p
         batch.finished = timezone.now()
         batch.save()
     return batch
+
+
+def write_rows(writer: BulkWriter, rows: dict, labels: list[dict], batch: ImportBatch, progress) -> None:
+    """Parents before children, each table with its change-log rows."""
+    writer.write(Project, rows["projects"], _describe_project)
+    writer.write(ProjectStatusChange, rows["status_changes"],
+                 lambda r: f"{r['project_id']}: {r['from_status'] or '—'} → {r['to_status']}")
+    progress(f"  写入项目 {len(rows['projects']):,} 个 · projects written")
+    writer.write(LedgerEntry, rows["ledger"], _describe_entry)
+    progress(f"  写入资金分录 {len(rows['ledger']):,} 笔 · ledger entries written")
+    writer.write(Assignment, rows["assignments"], lambda r: f"{r['person_name']}（{r['host_unit']}）")
+    writer.write(Measurement, rows["measurements"], lambda r: f"{r['indicator_id']} {r['value']}")
+    progress(f"  写入干部人才 {len(rows['assignments']):,} 人次、成效数据 {len(rows['measurements']):,} 条")
+    label_rows = [{
+        "id": key, "kind": item["kind"],
+        "project_id": item["project"]["id"] if item["project"] else None,
+        "other_project_id": item["other_project"]["id"] if item["other_project"] else None,
+        "supporter_id": item["supporter_id"], "year": item["year"], "detail": item["detail"],
+        "import_batch_id": batch.pk,
+    } for item, key in zip(labels, writer.reserve_ids(PlantedAnomaly, len(labels)), strict=True)]
+    writer.write(PlantedAnomaly, label_rows, str, log=False)
 
 
 def build_rows(*, scale: float, seed: int, writer: BulkWriter, progress=print) -> tuple[dict, list[dict]]:

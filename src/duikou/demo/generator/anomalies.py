@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from functools import lru_cache
 
 from duikou.core.text import to_simplified
 from duikou.demo.models import AnomalyKind
@@ -31,10 +32,15 @@ def label(kind: str, project: dict | None = None, other: dict | None = None, **d
             "year": detail.pop("year", None), "detail": detail}
 
 
-def to_traditional(text: str) -> str:
+@lru_cache(maxsize=1)
+def _simplified_to_traditional():
     import opencc
 
-    return opencc.OpenCC("s2t").convert(text)
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    return _simplified_to_traditional().convert(text)
 
 
 class Planter:
@@ -173,11 +179,11 @@ class Planter:
                 others = [i for i in names.INDUSTRIES + names.CROPS if i != industry and i not in name]
                 return name.replace(industry, self.rng.choice(others), 1)
         place = source["_place"].name
-        rest = [t for t in names.TEMPLATES[source["_category"]] if "{town}" in t]
-        return self.rng.choice(rest).format(place=place, town=names.town_name(self.rng), village="",
-                                            industry=self.rng.choice(names.INDUSTRIES),
-                                            crop=self.rng.choice(names.CROPS), ordinal="二", school="中学",
-                                            supporter=source["_supporter"].short_name)
+        for _ in range(20):
+            name = names.project_name(self.rng, source["_category"], place, source["_supporter"].short_name)
+            if name != source["name"]:
+                return name
+        return f"{place}{self.rng.choice(names.TOWN_HEADS)}{source['name'].removeprefix(place)}"
 
     # -- ledger anomalies --------------------------------------------------------
     def ledger_anomalies(self, projects, ledger):

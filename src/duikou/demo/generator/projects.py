@@ -21,7 +21,7 @@ from ..calibration import (
     YEARLY_FUNDS_YI,
     YEARLY_PROJECTS,
 )
-from .dates import add_days, add_months, random_date
+from .dates import add_days, add_months
 from .world import Place, Supporter, World
 
 HUNDRED = Decimal(100)  # amounts are planned in whole hundreds of yuan (0.01万元)

@@ -1,0 +1,81 @@
+"""Text normalisation: one canonical form for names typed in full-width, traditional or with stray spaces."""
+
+import string
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from duikou.core.text import match_key, normalize_text, to_halfwidth, to_simplified
+
+
+@given(st.text())
+def test_normalize_text_is_idempotent(text):
+    once = normalize_text(text)
+
+    assert normalize_text(once) == once
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from("烏什縣莎車廠區開發龍門與為東關後臺灣　 ＡＢＣａｂｃ１２３（）、，：\n\t")
+    )
+)
+def test_normalize_text_is_idempotent_on_chinese_input(text):
+    once = normalize_text(text)
+
+    assert normalize_text(once) == once
+
+
+@given(st.text(alphabet=string.ascii_letters + string.digits))
+def test_full_width_letters_and_digits_become_half_width(text):
+    # given letters and digits typed with a full-width input method
+    full_width = "".join(chr(ord(char) + 0xFEE0) for char in text)
+
+    # then it reads as the ASCII it stands for
+    assert normalize_text(full_width) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("烏什縣", "乌什县"),
+        ("  烏什縣　百村千廠（二期）\n", "乌什县 百村千厂（二期）"),
+        ("莎車縣", "莎车县"),
+        ("ＡＢＣ１２３", "ABC123"),
+        ("ａｂｃ", "abc"),
+        ("第１１批", "第11批"),
+        ("喀什地区（南疆）、和田：一期，二期", "喀什地区（南疆）、和田：一期，二期"),
+        ("【百村千厂】《实施方案》", "【百村千厂】《实施方案》"),
+        ("a\u00a0\u00a0b\r\nc\u3000d", "a b c d"),
+        ("", ""),
+        (None, ""),
+        (12, "12"),
+        ("plain ascii  text ", "plain ascii text"),
+    ],
+)
+def test_normalize_text(text, expected):
+    assert normalize_text(text) == expected
+
+
+def test_to_halfwidth_keeps_chinese_punctuation_and_converts_the_rest():
+    assert to_halfwidth("（１２３）、ＡＢ：") == "（123）、AB："
+
+
+def test_to_simplified_leaves_simplified_and_ascii_text_alone():
+    assert to_simplified("乌什县") == "乌什县"
+    assert to_simplified("abc") == "abc"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("浙江省（援疆）", "浙江省援疆"),
+        ("  浙江省 援疆指挥部 ", "浙江省援疆指挥部"),
+        ("ＸＰＣＣ-12", "xpcc12"),
+        ("喀什地区·莎车县", "喀什地区莎车县"),
+        ("烏什縣", "乌什县"),
+    ],
+)
+def test_match_key_drops_spaces_punctuation_and_case(text, expected):
+    assert match_key(text) == expected

@@ -1,0 +1,262 @@
+"""The headline figures: funds, rates, policy shares, projects, people, outcomes — for any scope.
+
+One function per figure group, each a handful of aggregate queries; `duikou
+stats`, the dashboards and later reports all call `headline_figures()`, so a
+figure means the same everywhere. Definitions follow DOMAIN.md ("Funds",
+"Policy targets"):
+
+- funds are ledger sums by kind for the scope's fiscal years;
+- 到位率 = arrived ÷ (planned + plan adjustments); 支付率 = spent ÷ arrived;
+- 开工率 = new projects started ÷ new projects of the plan year (cancelled and
+  adjusted ones left out); 完工率 = completed ÷ projects planned to finish in
+  the year;
+- shares are Σ援疆资金 (project aid amounts) of the plan years in scope,
+  cancelled and adjusted projects left out.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Min, Q, Sum
+
+from duikou.funds.models import LedgerEntry
+from duikou.funds.services import fund_totals
+from duikou.geo.models import Division
+from duikou.outcomes.models import Measurement
+from duikou.parties.choices import SUPPORTER_KINDS
+from duikou.parties.models import Organization
+from duikou.programmes.choices import PolicyMetric
+from duikou.programmes.models import PolicyTarget, Programme
+from duikou.projects.choices import CLOSED_STATUSES, GRASSROOTS_LEVELS, ProjectStatus
+from duikou.projects.models import Project
+from duikou.talent.models import Assignment
+
+ZERO = Decimal("0.00")
+RATE_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the figures cover: a programme, a year span, optionally a supporter and a division."""
+
+    programme: Programme
+    first_year: int | None = None
+    last_year: int | None = None
+    supporter: Organization | None = None
+    division: Division | None = None
+    as_of: datetime.date = field(default_factory=datetime.date.today)
+
+    @property
+    def supporter_ids(self) -> list[int] | None:
+        """The supporter and its supporting cities (浙江省 includes 衢州市, 杭州市)."""
+        if self.supporter is None:
+            return None
+        ids, frontier = [self.supporter.pk], [self.supporter.pk]
+        while frontier:
+            frontier = list(Organization.objects.filter(parent_id__in=frontier, kind__in=SUPPORTER_KINDS)
+                            .values_list("pk", flat=True))
+            ids.extend(frontier)
+        return ids
+
+    @property
+    def division_ids(self):
+        if self.division is None:
+            return None
+        return Division.objects.descendants_of(self.division).values("pk")
+
+    @property
+    def people_date(self) -> datetime.date:
+        """The day "people in post" is counted: the end of the last year in scope, or as-of."""
+        if self.last_year is None:
+            return self.as_of
+        return min(datetime.date(self.last_year, 12, 31), self.as_of)
+
+    def years_q(self, field_name: str) -> Q:
+        q = Q()
+        if self.first_year is not None:
+            q &= Q(**{f"{field_name}__gte": self.first_year})
+        if self.last_year is not None:
+            q &= Q(**{f"{field_name}__lte": self.last_year})
+        return q
+
+    def filter(self, queryset, *, year_field: str, supporter_field="supporter_id", division_field="division_id"):
+        queryset = queryset.filter(self.years_q(year_field))
+        if self.supporter is not None:
+            queryset = queryset.filter(**{f"{supporter_field}__in": self.supporter_ids})
+        if self.division is not None:
+            queryset = queryset.filter(**{f"{division_field}__in": self.division_ids})
+        return queryset
+
+
+def ratio(part, whole) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(RATE_PLACES)
+
+
+def funds(scope: Scope) -> dict:
+    entries = scope.filter(LedgerEntry.objects.filter(programme=scope.programme), year_field="fiscal_year")
+    totals = fund_totals(entries, as_of=scope.as_of)
+    return {
+        "planned": totals.planned + totals.adjusted,
+        "arrived": totals.arrived,
+        "disbursed": totals.disbursed,
+        "spent": totals.spent,
+        "returned": totals.returned,
+        "balance": totals.balance,
+        "rates": {
+            "arrival": ratio(totals.arrived, totals.planned + totals.adjusted),
+            "disbursement": ratio(totals.disbursed, totals.arrived),
+            "payment": ratio(totals.spent, totals.arrived),
+        },
+    }
+
+
+def scoped_projects(scope: Scope):
+    return scope.filter(Project.objects.filter(programme=scope.programme), year_field="plan_year")
+
+
+def projects(scope: Scope) -> dict:
+    planned = scoped_projects(scope)
+    by_status = dict(planned.order_by().values_list("status").annotate(n=Count("id")))
+    active = planned.exclude(status__in=CLOSED_STATUSES)
+    counts = active.aggregate(
+        new=Count("id", filter=Q(construction_type="new")),
+        new_started=Count("id", filter=Q(construction_type="new", actual_start__lte=scope.as_of)),
+    )
+    due = scope.filter(Project.objects.filter(programme=scope.programme).exclude(status__in=CLOSED_STATUSES),
+                       year_field="planned_end__year")
+    due_counts = due.aggregate(due=Count("id"), done=Count("id", filter=Q(actual_end__lte=scope.as_of)))
+    return {
+        "total": sum(by_status.values()),
+        "by_status": {status: by_status.get(status, 0) for status in ProjectStatus.values},
+        "new_planned": counts["new"],
+        "new_started": counts["new_started"],
+        "due_to_complete": due_counts["due"],
+        "completed_of_due": due_counts["done"],
+        "rates": {
+            "start": ratio(counts["new_started"], counts["new"]),
+            "completion": ratio(due_counts["done"], due_counts["due"]),
+        },
+    }
+
+
+SHARE_DEFINITIONS = {
+    # key: (metric, condition on Project)
+    "livelihood": (PolicyMetric.LIVELIHOOD_SHARE, Q(category__counts_as_livelihood=True)),
+    "grassroots": (PolicyMetric.GRASSROOTS_SHARE, Q(implementation_level__in=GRASSROOTS_LEVELS)),
+    "south": (PolicyMetric.SOUTH_SHARE, Q(division__zone="south")),
+}
+
+
+def shares(scope: Scope) -> dict:
+    active = scoped_projects(scope).exclude(status__in=CLOSED_STATUSES)
+    sums = active.aggregate(
+        total=Sum("aid_amount"),
+        **{key: Sum("aid_amount", filter=condition) for key, (_, condition) in SHARE_DEFINITIONS.items()},
+    )
+    total = sums["total"] or ZERO
+    result = {"aid_total": total}
+    years = _years_covered(scope, active)
+    for key, (metric, _) in SHARE_DEFINITIONS.items():
+        value = ratio(sums[key] or ZERO, total)
+        target = _target_for(scope.programme, metric, years)
+        result[key] = {
+            "value": value,
+            "amount": sums[key] or ZERO,
+            "target": target.threshold if target else None,
+            "comparator": target.comparator if target else None,
+            "met": target.is_met_by(value) if target else None,
+            "target_from_year": _first_target_year(scope.programme, metric),
+        }
+    return result
+
+
+def _years_covered(scope: Scope, projects_qs) -> range:
+    if scope.first_year is not None and scope.last_year is not None:
+        return range(scope.first_year, scope.last_year + 1)
+    bounds = projects_qs.order_by().aggregate(first=Min("plan_year"), last=Max("plan_year"))
+    first = scope.first_year if scope.first_year is not None else bounds["first"]
+    last = scope.last_year if scope.last_year is not None else bounds["last"]
+    return range(first, last + 1) if first is not None and last is not None else range(0)
+
+
+def _target_for(programme: Programme, metric: str, years: range) -> PolicyTarget | None:
+    """The one target in force for every year of the scope; None if there is none or it changes."""
+    if not years:
+        return None
+    targets = {PolicyTarget.objects.in_force(year).filter(programme=programme, metric=metric).first()
+               for year in (years[0], years[-1])}
+    if len(targets) != 1:
+        return None
+    target = targets.pop()
+    if target is None or target.from_year > years[0] or (target.to_year and target.to_year < years[-1]):
+        return None
+    return target
+
+
+def _first_target_year(programme: Programme, metric: str) -> int | None:
+    target = PolicyTarget.objects.filter(programme=programme, metric=metric, is_enabled=True).order_by(
+        "from_year").first()
+    return target.from_year if target else None
+
+
+def people(scope: Scope) -> dict:
+    assignments = Assignment.objects.filter(programme=scope.programme)
+    if scope.supporter is not None:
+        assignments = assignments.filter(supporter_id__in=scope.supporter_ids)
+    if scope.division is not None:
+        assignments = assignments.filter(host_division_id__in=scope.division_ids)
+    started = assignments.filter(scope.years_q("start_date__year"), start_date__lte=scope.as_of)
+    in_post = assignments.in_post_on(scope.people_date)
+    return {
+        "in_post": in_post.count(),
+        "in_post_on": scope.people_date,
+        "person_times": started.count(),
+        "person_times_by_kind": dict(started.order_by().values_list("kind").annotate(n=Count("id"))),
+    }
+
+
+def outcomes(scope: Scope) -> dict:
+    measurements = scope.filter(
+        Measurement.objects.filter(Q(project__programme=scope.programme) | Q(project__isnull=True)),
+        year_field="period_end__year",
+    ).filter(period_end__lte=scope.as_of)
+    sums = dict(
+        measurements.filter(indicator__aggregation="sum").order_by().values_list("indicator__code")
+        .annotate(total=Sum("value"))
+    )
+    return {
+        "jobs_created": int(sums.get("jobs_created") or 0),
+        "jobs_formerly_poor": int(sums.get("jobs_formerly_poor") or 0),
+        "beneficiaries": int(sums.get("beneficiaries") or 0),
+        "people_trained": int(sums.get("people_trained") or 0),
+        "produce_sales_wan": sums.get("produce_sales") or ZERO,
+    }
+
+
+def headline_figures(scope: Scope) -> dict:
+    """All headline figures of a scope, as one dict with stable keys (see docs/stats.md)."""
+    fund_figures = funds(scope)
+    fund_rates = fund_figures.pop("rates")
+    project_figures = projects(scope)
+    project_rates = project_figures.pop("rates")
+    return {
+        "scope": {
+            "programme": scope.programme.code,
+            "first_year": scope.first_year,
+            "last_year": scope.last_year,
+            "supporter": scope.supporter.name if scope.supporter else None,
+            "division": scope.division.code if scope.division else None,
+            "as_of": scope.as_of,
+        },
+        "funds": fund_figures,
+        "rates": {**fund_rates, **project_rates},
+        "shares": shares(scope),
+        "projects": project_figures,
+        "people": people(scope),
+        "outcomes": outcomes(scope),
+    }
