@@ -10,6 +10,7 @@ NetBox (STYLE.md 14) — a write without a change context is refused.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -38,6 +39,9 @@ def serialize_object(instance) -> dict:
     snapshot = {}
     for field in instance._meta.concrete_fields:
         value = field.value_from_object(instance)
+        if isinstance(value, Decimal) and getattr(field, "decimal_places", None) is not None:
+            # As the database returns it: 1000000 and 1000000.00 are the same amount.
+            value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
         if value is not None and not isinstance(value, (str, int, bool, float, list, dict)):
             value = _json_encoder.default(value)
         snapshot[field.attname] = value
@@ -93,12 +97,16 @@ def _snapshot_before_save(sender, instance, raw=False, **kwargs):
 
 
 @receiver(post_save)
-def _log_save(sender, instance, created, raw=False, **kwargs):
+def _log_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
     if not is_logged(sender):
         return
     before = getattr(instance, "_prechange_snapshot", None)
     action = "create" if created else "update"
-    record_changes(action, [instance], {instance.pk: before} if before else None)
+    saved = instance
+    if update_fields:
+        # Only the named fields were written; log what the row now holds, not unsaved edits.
+        saved = sender._base_manager.get(pk=instance.pk)
+    record_changes(action, [saved], {instance.pk: before} if before else None)
     instance._prechange_snapshot = None
 
 

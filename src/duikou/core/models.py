@@ -19,7 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .querysets import ChangeLoggedQuerySet
+from .querysets import AppendOnlyQuerySet, ChangeLoggedQuerySet
 
 
 class LoggedModel(models.Model):
@@ -63,6 +63,8 @@ class AppendOnlyModel(LoggedModel):
     """
 
     created = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -150,4 +150,4 @@ def format_amount(amount: Decimal | int | None, unit: str = "auto", places: int 
         unit = "亿元" if abs(amount) >= YI else "万元"
     scaled = amount / unit_factor(unit)
     quantum = Decimal(1).scaleb(-places)
-    return f"{scaled.quantize(quantum, rounding=ROUND_HALF_UP):,}{unit}"
+    return f"{scaled.quantize(quantum, rounding=ROUND_HALF_UP):,f}{unit}"

@@ -4,7 +4,9 @@ from django.db import models, transaction
 
 
 class ChangeLoggedQuerySet(models.QuerySet):
-    """`update()`, `bulk_create()` and `bulk_update()` write their change-log rows too.
+    """`update()` and `bulk_create()` write their change-log rows too.
+
+    (`bulk_update()` needs no override: Django implements it with `update()`.)
 
     Plain Django skips signals for these; without this a single `update()`
     could change thousands of rows silently. The cost is a read of the rows
@@ -31,6 +33,12 @@ class ChangeLoggedQuerySet(models.QuerySet):
         from .context import require_change_context
 
         require_change_context()
+        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+            # The database does not say which rows it inserted or changed, so they could not be logged.
+            raise ValueError(
+                "bulk_create(ignore_conflicts/update_conflicts) cannot be change-logged; "
+                "upsert by natural key instead (see duikou.reference.loader.upsert)."
+            )
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
             record_changes("create", [obj for obj in created if obj.pk is not None])
@@ -38,17 +46,20 @@ class ChangeLoggedQuerySet(models.QuerySet):
 
     bulk_create.alters_data = True
 
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        from .changelog import record_changes, serialize_object
-        from .context import require_change_context
 
-        require_change_context()
-        objs = list(objs)
-        with transaction.atomic(using=self.db):
-            before = {obj.pk: serialize_object(obj) for obj in self.model._base_manager.filter(
-                pk__in=[o.pk for o in objs])}
-            count = super().bulk_update(objs, fields, *args, **kwargs)
-            record_changes("update", objs, before)
-        return count
+class AppendOnlyQuerySet(ChangeLoggedQuerySet):
+    """Refuses bulk updates and deletes with the same message as the model, before the database does."""
 
-    bulk_update.alters_data = True
+    def update(self, **kwargs):
+        from .models import AppendOnlyError
+
+        raise AppendOnlyError(f"{self.model._meta.verbose_name}: append-only; post a reversing entry instead")
+
+    update.alters_data = True
+
+    def delete(self):
+        from .models import AppendOnlyError
+
+        raise AppendOnlyError(f"{self.model._meta.verbose_name}: append-only; post a reversing entry instead")
+
+    delete.alters_data = True

@@ -17,6 +17,7 @@ from .choices import DivisionLevel, Zone
 
 # Suffixes dropped to get a short name ("莎车县" → "莎车"); longest first.
 NAME_SUFFIXES = (
+    "维吾尔自治区", "自治区",
     "柯尔克孜自治州", "蒙古自治州", "哈萨克自治州", "回族自治州", "塔吉克自治县", "哈萨克自治县",
     "锡伯自治县", "回族自治县", "蒙古自治县", "自治州", "自治县", "地区", "市", "县", "区",
 )
@@ -175,7 +176,7 @@ class DivisionResolver:
     """
 
     def __init__(self, queryset=None):
-        divisions = list((queryset or Division.objects.all()).select_related("parent__parent"))
+        divisions = list((queryset if queryset is not None else Division.objects.all()).select_related("parent__parent"))
         self._by_code = {d.code: d for d in divisions}
         self._by_key: dict[str, list[Division]] = {}
         for division in divisions:

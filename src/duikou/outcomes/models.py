@@ -65,8 +65,8 @@ class Indicator(PrimaryModel):
 
     def clean(self):
         super().clean()
-        if self.aggregation == Aggregation.RATIO and not (self.numerator_id and self.denominator_id):
-            raise ValidationError(_("比率指标须指定分子和分母指标。"))
+        # "A ratio needs both parts" is the outcomes_indicator_ratio_parts constraint's message alone,
+        # so a form shows it once.
         if self.pk and self.pk in {self.numerator_id, self.denominator_id, self.parent_id}:
             raise ValidationError(_("指标不能引用自己。"))
 

@@ -54,6 +54,13 @@ class Pairing(PrimaryModel):
                 name="pairings_pairing_unique",
                 violation_error_message=_("该结对关系已存在。"),
             ),
+            # NULLs are distinct in a unique index: a pairing with an unknown start needs its own rule.
+            models.UniqueConstraint(
+                fields=["programme", "supporter", "division"],
+                condition=Q(since__isnull=True),
+                name="pairings_pairing_unique_unknown_start",
+                violation_error_message=_("该结对关系已存在。"),
+            ),
             models.CheckConstraint(
                 condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=models.F("since")),
                 name="pairings_pairing_period",

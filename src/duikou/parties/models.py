@@ -97,7 +97,7 @@ class OrganizationResolver:
 
     def __init__(self, queryset=None):
         self._by_key: dict[str, list[Organization]] = {}
-        for organization in (queryset or Organization.objects.all()).select_related("parent"):
+        for organization in (queryset if queryset is not None else Organization.objects.all()).select_related("parent"):
             for text in {organization.name, organization.short_name, *organization.aliases}:
                 if text:
                     self._by_key.setdefault(match_key(text), []).append(organization)

@@ -139,9 +139,11 @@ class PolicyTarget(PrimaryModel):
                          PolicyMetric.ARRIVAL_RATE, PolicyMetric.START_RATE, PolicyMetric.COMPLETION_RATE}
         if self.metric in share_metrics and self.threshold is not None and not (0 <= self.threshold <= 1):
             raise ValidationError({"threshold": _("比例类指标的阈值以小数表示，须在 0 到 1 之间（80% 填 0.8）。")})
-        overlapping = PolicyTarget.objects.filter(programme_id=self.programme_id, metric=self.metric).exclude(
-            pk=self.pk
-        )
+        if not self.is_enabled:
+            return  # a disabled target constrains nothing, so it may overlap
+        overlapping = PolicyTarget.objects.filter(
+            programme_id=self.programme_id, metric=self.metric, is_enabled=True
+        ).exclude(pk=self.pk)
         end = self.to_year or 9999
         for other in overlapping:
             if other.from_year <= end and (other.to_year or 9999) >= (self.from_year or 0):

@@ -42,6 +42,7 @@ def transition_project(
     Raises:
         TransitionRefused: the gate refuses; nothing is saved.
     """
+    given = project
     project = Project.objects.select_for_update().get(pk=project.pk)
     effective_on = effective_on or datetime.date.today()
     from_status = project.status
@@ -72,6 +73,7 @@ def transition_project(
         note=note,
     )
     change.save()
+    given.refresh_from_db()  # the caller's copy must not carry the old status into a later save()
     return change
 
 

@@ -299,12 +299,6 @@ def test_format_amount(amount, unit, places, expected):
     assert format_amount(amount, unit, places=places) == expected
 
 
-@pytest.mark.xfail(
-    reason="BUG: format_amount uses f'{value:,}', which switches to scientific notation for values whose "
-    "quantized form has an adjusted exponent below -6 (e.g. places=10 in 亿元): '1E-10亿元', '0E-10亿元' — "
-    "neither readable nor readable back by parse_amount",
-    strict=True,
-)
 def test_format_amount_with_many_places_shows_plain_digits():
     assert format_amount(Decimal("0.01"), "亿元", places=10) == "0.0000000001亿元"
     assert format_amount(Decimal("0"), "亿元", places=10) == "0.0000000000亿元"

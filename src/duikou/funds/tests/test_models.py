@@ -366,12 +366,6 @@ def test_reverse_entry_needs_a_reason():
     assert ledger_state() == before
 
 
-@pytest.mark.xfail(
-    reason="BUG: reverse_entry (funds/services.py) keeps the original fiscal_year but dates the reversal "
-    "today by default; LedgerEntry.clean() refuses a fiscal year more than one year from the value "
-    "date, so an entry older than about a year cannot be reversed without back-dating the reversal",
-    strict=True,
-)
 def test_reverse_entry_of_an_old_entry_with_the_default_date():
     original = make_entry(value_date=datetime.date(2015, 6, 1))
 

@@ -165,11 +165,6 @@ def test_short_name_of(name, short_name):
     assert short_name_of(name) == short_name
 
 
-@pytest.mark.xfail(
-    reason="BUG: NAME_SUFFIXES (geo/models.py) lacks 自治区, so the region's short name loses only its last "
-    "character: short_name_of('新疆维吾尔自治区') == '新疆维吾尔自治', and Division.clean() stores that",
-    strict=True,
-)
 def test_short_name_of_the_region_is_not_cut_mid_word():
     assert short_name_of("新疆维吾尔自治区") in {"新疆", "新疆维吾尔", "新疆维吾尔自治区"}
 
@@ -267,12 +262,6 @@ def test_resolver_limited_to_a_queryset():
     assert resolver.resolve("莎车") == (None, "找不到区划“莎车”")
 
 
-@pytest.mark.xfail(
-    reason="BUG: DivisionResolver.__init__ (geo/models.py) uses `queryset or Division.objects.all()`; an "
-    "empty queryset is falsy, so a resolver limited to no divisions silently resolves against all of "
-    "them",
-    strict=True,
-)
 def test_resolver_limited_to_an_empty_queryset_finds_nothing():
     make_county()
 

@@ -63,16 +63,10 @@ def test_ratio_indicator_constraint(parts):
     assert_database_refuses(Indicator, **fields)
     assert constraint_errors(Indicator(**fields)) == {"__all__": ["比率指标须指定分子和分母指标。"]}
     with pytest.raises(ValidationError) as raised:
-        Indicator(**fields).clean()
+        Indicator(**fields).full_clean()
     assert raised.value.messages == ["比率指标须指定分子和分母指标。"]
 
 
-@pytest.mark.xfail(
-    reason="BUG (minor): Indicator.clean() (outcomes/models.py) raises the ratio rule as a non-field error, "
-    "so full_clean() still runs the outcomes_indicator_ratio_parts constraint and a form shows the "
-    "message twice",
-    strict=True,
-)
 def test_ratio_indicator_rule_is_reported_once_by_full_clean():
     fields = {
         "code": "jobs-per-household",

@@ -69,12 +69,6 @@ def test_the_same_pair_may_start_again_on_another_date():
     assert clean_errors(again) == {}
 
 
-@pytest.mark.xfail(
-    reason="BUG: pairings_pairing_unique (pairings/models.py) includes the nullable `since`; NULLs are "
-    "distinct, so the same supporter/division pair with an unknown start can be recorded any number "
-    "of times",
-    strict=True,
-)
 def test_unique_constraint_with_an_unknown_start():
     make_pairing(since=None)
 

@@ -171,12 +171,6 @@ def test_resolver_reports_ambiguity_nothing_found_and_blank_input():
     assert resolver.resolve("") == (None, "单位为空")
 
 
-@pytest.mark.xfail(
-    reason="BUG: OrganizationResolver.__init__ (parties/models.py) uses `queryset or "
-    "Organization.objects.all()`; an empty queryset is falsy, so a resolver limited to no "
-    "organizations resolves against all of them",
-    strict=True,
-)
 def test_resolver_limited_to_an_empty_queryset_finds_nothing():
     make_zhejiang()
 
