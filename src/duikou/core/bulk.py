@@ -173,20 +173,24 @@ class BulkWriter:
 
 @contextmanager
 def indexes_and_foreign_keys_deferred(models):
-    """PostgreSQL: drop the tables' foreign keys and secondary indexes for a load, then rebuild them.
+    """Drop the tables' secondary indexes (and on PostgreSQL foreign keys) for a load, then rebuild them.
 
     Row-by-row foreign-key triggers and index maintenance cost more than the
     COPY itself; rebuilding afterwards checks each foreign key in one join and
     builds each index in one sort. Primary keys and unique constraints stay, so
     duplicates are still refused during the load. The drop takes an exclusive
     lock on the tables until the transaction ends: use it for bulk loads into a
-    quiet database (the demo generator), not for everyday imports. Elsewhere a
-    no-op.
+    quiet database (the demo generator), not for everyday imports. SQLite checks
+    its deferred foreign keys cheaply at commit, so there only indexes go.
     """
+    tables = [model._meta.db_table for model in models]
+    if connection.vendor == "sqlite":
+        with _sqlite_indexes_dropped(tables):
+            yield
+        return
     if connection.vendor != "postgresql":
         yield
         return
-    tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -214,3 +218,21 @@ def indexes_and_foreign_keys_deferred(models):
             cursor.execute(definition)
         for table, name, definition in foreign_keys:
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
+@contextmanager
+def _sqlite_indexes_dropped(tables: list[str]):
+    with connection.cursor() as cursor:
+        placeholders = ", ".join("%s" for _ in tables)
+        cursor.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({placeholders}) ORDER BY name",
+            tables,
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)

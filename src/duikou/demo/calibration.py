@@ -33,7 +33,7 @@ SOUTH_SHARE = {year: Decimal("0.66") + Decimal("0.002") * (year - FIRST_YEAR) fo
 SOUTH_SHARE.update({2023: Decimal("0.72"), 2024: Decimal("0.73"), 2025: Decimal("0.74")})
 
 # Lognormal spread of project sizes; with the yearly means above the median lands in 400–600万.
-SIZE_SIGMA = 0.85
+SIZE_SIGMA = 0.8
 
 # Category mix by project count, and how large a project of the category is relative to the
 # mean. With these, funds split about 民生 34%, 产业 27%, 文化教育 28%, 交往 6%, 智力 4% —

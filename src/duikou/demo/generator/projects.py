@@ -219,11 +219,13 @@ class ProjectFactory:
         planned_end = add_months(planned_start, months)
         project["planned_start"], project["planned_end"] = planned_start, planned_end
 
+        planned_on = datetime.date(year, rng.randint(1, 2), rng.randint(5, 20))
         steps = [
             ("", ProjectStatus.RESERVE, datetime.date(year - 1, rng.randint(9, 11), rng.randint(1, 28))),
-            (ProjectStatus.RESERVE, ProjectStatus.PLANNED, datetime.date(year, rng.randint(1, 2), rng.randint(1, 28))),
+            (ProjectStatus.RESERVE, ProjectStatus.PLANNED, planned_on),
         ]
-        approved_on = add_days(planned_start, -rng.randint(10, 60))
+        # Approval comes after the plan is issued and before the planned start (the 批复 gate).
+        approved_on = max(add_days(planned_start, -rng.randint(10, 60)), add_days(planned_on, 7))
         fate = rng.random()
         if fate < 0.02:
             steps.append((ProjectStatus.PLANNED, ProjectStatus.CANCELLED, add_days(approved_on, rng.randint(0, 40))))
@@ -236,7 +238,7 @@ class ProjectFactory:
         else:
             steps.append((ProjectStatus.PLANNED, ProjectStatus.APPROVED, approved_on))
             delay = rng.randint(0, 75) if rng.random() < 0.9 else rng.randint(76, 200)
-            started = add_days(planned_start, delay)
+            started = max(add_days(planned_start, delay), add_days(approved_on, 1))
             steps.append((ProjectStatus.APPROVED, ProjectStatus.UNDER_CONSTRUCTION, started))
             duration = (planned_end - planned_start).days * rng.uniform(0.9, 1.35)
             ended = add_days(started, int(duration))

@@ -1,0 +1,633 @@
+"""Duikou benchmarks: `make bench` runs this script.
+
+The load benchmark: how long `duikou generate` takes to build the synthetic data
+set and load it, with its change-log rows, into a fresh PostgreSQL database
+("our load") — against raw PostgreSQL `COPY` of exactly the same rows, measured
+in the same run on the same server ("the baseline"). The ratio between the two
+is the figure that travels between machines; the seconds alone say little.
+
+The baseline is loaded twice, into two more fresh databases:
+  * "as in the schema": COPY into the tables with their secondary indexes and
+    foreign keys in place — what any plain bulk load pays;
+  * "indexes and foreign keys deferred": the same COPY, with the tables' foreign
+    keys and secondary indexes dropped first and rebuilt after, as
+    `duikou.core.bulk.indexes_and_foreign_keys_deferred` does for our load.
+
+Nothing here runs inside the test suite: benchmarks are never timed tests.
+Databases whose names start with --database-prefix are created and dropped
+(all others are left alone). The run writes bench/results/latest.json and the
+section between the `bench:load` markers in docs/performance.md.
+
+Usage: .venv/bin/python bench/run.py [--scale 1] [--seed 1] [--repeat 1] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "bench" / "results"
+LATEST = RESULTS_DIR / "latest.json"
+PERFORMANCE_DOC = ROOT / "docs" / "performance.md"
+DUIKOU = Path(sys.executable).parent / "duikou"  # the venv's command, next to the interpreter running us
+
+GOAL_SECONDS = 90  # issue 2: "SF1 into PostgreSQL in ≤ 90 s on this machine"
+COPY_CHUNK = 1 << 20
+
+# What `duikou generate` writes, parents first (the order the raw COPY loads them in). The filter keeps
+# the rows of the generator's import batch where the table also holds reference-data rows; the other
+# tables are empty after `load-reference`, so all their rows are the generator's.
+EXPORTED_TABLES: list[tuple[str, str | None]] = [
+    ("core_importbatch", "id"),
+    ("projects_project", None),
+    ("projects_projectstatuschange", None),
+    ("funds_ledgerentry", None),
+    ("talent_assignment", None),
+    ("outcomes_measurement", None),
+    ("demo_plantedanomaly", None),
+    ("core_objectchange", "import_batch_id"),
+]
+# The tables the generator hands to indexes_and_foreign_keys_deferred (all but the one-row batch).
+DEFERRED_TABLES = [table for table, _ in EXPORTED_TABLES if table != "core_importbatch"]
+
+DOC_START = "<!-- bench:load:start -->"
+DOC_END = "<!-- bench:load:end -->"
+LOAD_SECTION = """{start}
+## Load: generating the data set into PostgreSQL / 生成并加载数据集
+
+Reproduce with `make bench` (SF1, seed 1). These figures: `{command}`, run {date} at commit {commit},
+scale {scale}, seed {seed}.{medians}
+
+**What is measured — our load.** The wall-clock time of `{timed_command}` in a fresh database
+that already holds the schema and the reference data (`duikou migrate` and `duikou load-reference`, not
+timed): process start-up, building every row in Python (deterministic by seed), and loading the rows with
+PostgreSQL `COPY` in one transaction, each object with its change-log row in `core_objectchange`, with the
+tables' foreign keys and secondary indexes dropped for the load and rebuilt after, sequences moved and
+`ANALYZE` run.
+
+**The baseline — raw `COPY` of exactly the same rows, in the same run.** The generator's rows are
+exported (`COPY (SELECT …) TO STDOUT`, CSV) and loaded with psycopg `COPY … FROM STDIN`, in one transaction,
+into another fresh database with the same schema and reference data: once with the tables' indexes and
+foreign keys as the schema has them (Django's foreign keys are checked at `COMMIT`, inside the timing), once
+with them dropped and rebuilt the way our loader does. The baseline does no Python work, moves no sequences
+and runs no `ANALYZE`; its CSV files are read from the page cache. Row counts are checked equal in all three
+databases, and the reference data the rows point to are checked identical. A `CHECKPOINT` precedes every
+timed step.
+
+| load | seconds | rows per second | our load ÷ this |
+| --- | ---: | ---: | ---: |
+| **our load**: `duikou generate` (build {ours[build_seconds]} s, write {ours[write_seconds]} s) \
+| {ours[seconds]} | {ours_rate} | 1.00 |
+| raw `COPY`, indexes and foreign keys as in the schema | {indexed[seconds]} | {indexed_rate} \
+| {ratios[our_load_to_raw_copy_indexed]} |
+| raw `COPY`, {deferred[foreign_keys_deferred]} foreign keys and {deferred[indexes_deferred]} indexes \
+dropped and rebuilt | {deferred[seconds]} | {deferred_rate} | {ratios[our_load_to_raw_copy_deferred]} |
+
+Our write phase alone ({ours[write_seconds]} s) takes {ratios[our_write_phase_to_raw_copy_deferred]}× \
+the raw `COPY` with the same deferral.
+
+**Goal** (issue 2): SF1 into PostgreSQL in ≤ {limit} s on this machine: {verdict}.
+
+| table | rows |
+| --- | ---: |
+{table_rows}
+| **total** | **{total}** |
+
+Machine: {machine[nproc]} cores ({cpu}), {machine[memory_gib]} GiB memory, PostgreSQL {machine[postgresql]}
+(shared_buffers {shared_buffers}, maintenance_work_mem {maintenance_work_mem}), Python {machine[python]};
+1-minute load average {load_average} at the start and right after each timed step: {load_after}. The
+machine was not reserved for the benchmark: a load average above its {machine[nproc]} cores means other work
+competed for them, which inflates the seconds and, less, the ratios.
+{end}"""
+DOC_INTRO = """# 性能 / Performance
+
+`make bench` runs the benchmarks in `bench/run.py` against PostgreSQL on 127.0.0.1:5432 and writes
+`bench/results/latest.json` and the sections below. Each benchmark measures Duikou **and a baseline in the
+same run, on the same machine and server**, and reports the ratio between them: seconds depend on the
+machine, the ratio much less. Benchmarks are never timed inside the test suite — tests check behaviour,
+`make bench` measures speed. Later benchmarks add their own section between their own markers.
+
+每个基准在同一次运行、同一台机器上同时测量 Duikou 和一个基线，报告二者之比；测试套件里从不计时。
+
+"""
+
+
+# -- small helpers ------------------------------------------------------------------------------------------
+def log(message: str) -> None:
+    """Progress on stderr, so a long run shows where it is."""
+    print(f"[bench {datetime.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def database_url(server: str, name: str) -> str:
+    return f"{server.rstrip('/')}/{name}"
+
+
+def run_duikou(url: str, *args: str) -> str:
+    """Run a `duikou` command against one database (DATABASE_URL) and return its standard output."""
+    env = {**os.environ, "DATABASE_URL": url}
+    completed = subprocess.run(
+        [str(DUIKOU), *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"duikou {' '.join(args)} failed ({completed.returncode}):\n{completed.stderr}")
+    return completed.stdout
+
+
+def checkpoint(server: str) -> None:
+    """Flush dirty buffers before a timed step, so no step pays for the previous step's writes."""
+    with psycopg.connect(database_url(server, "postgres"), autocommit=True) as connection:
+        connection.execute("CHECKPOINT")
+
+
+def quoted(names: list[str]) -> str:
+    """A column list for SQL; the names come from PostgreSQL's catalogue or this file, never from input."""
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def busy() -> float:
+    """The 1-minute load average, read right after a timed step: a sign of other work on the machine.
+
+    The step itself accounts for about 1–2 (our process and its PostgreSQL backend); more than the number
+    of cores means something else competed for them and the seconds are inflated.
+    """
+    return round(os.getloadavg()[0], 2)
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 2)
+
+
+# -- databases ----------------------------------------------------------------------------------------------
+def drop_database(server: str, name: str) -> None:
+    with psycopg.connect(database_url(server, "postgres"), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def fresh_database(server: str, name: str) -> str:
+    """A new database with Duikou's schema and reference data — the state `make demo` starts from.
+
+    Setup, not timed: migrate and load-reference run the same way for our load and the baseline.
+    """
+    drop_database(server, name)
+    with psycopg.connect(database_url(server, "postgres"), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    url = database_url(server, name)
+    run_duikou(url, "migrate", "--no-input")
+    run_duikou(url, "load-reference")
+    return url
+
+
+def reference_fingerprint(url: str) -> dict[str, str]:
+    """A checksum of every table the loaded rows point to (divisions, organizations, content types …).
+
+    The raw COPY carries the generator's foreign-key values over unchanged, so they must mean the same
+    rows in both databases. Timestamps are left out: they differ by construction.
+    """
+    fingerprints = {}
+    with psycopg.connect(url) as connection:
+        referenced = connection.execute(
+            "SELECT DISTINCT confrelid::regclass::text FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s) "
+            "AND NOT confrelid::regclass::text = ANY(%s) ORDER BY 1",
+            [DEFERRED_TABLES, [table for table, _ in EXPORTED_TABLES]],
+        ).fetchall()
+        for (table,) in referenced:
+            columns = [
+                name
+                for (name,) in connection.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                    "AND data_type NOT LIKE 'timestamp%%' ORDER BY ordinal_position",
+                    [table],
+                )
+            ]
+            rows = f"string_agg(ROW({quoted(columns)})::text, '|' ORDER BY id)"
+            count, digest = connection.execute(
+                f"SELECT count(*), md5(coalesce({rows}, '')) FROM {table}"
+            ).fetchone()
+            fingerprints[table] = f"{count}:{digest}"
+    return fingerprints
+
+
+def select_rows(table: str, column: str | None, batch_id: int, what: str) -> str:
+    """`SELECT what FROM table`, limited to the generator's batch where the table holds other rows too."""
+    where = f' WHERE "{column}" = {int(batch_id)}' if column else ""
+    return f'SELECT {what} FROM "{table}"{where}'
+
+
+def row_counts(url: str, batch_id: int) -> dict[str, int]:
+    """Rows of the generator's batch, table by table."""
+    counts = {}
+    with psycopg.connect(url) as connection:
+        for table, column in EXPORTED_TABLES:
+            counts[table] = connection.execute(select_rows(table, column, batch_id, "count(*)")).fetchone()[0]
+    return counts
+
+
+# -- our load -----------------------------------------------------------------------------------------------
+def time_our_load(server: str, url: str, scale: str, seed: int) -> dict:
+    """Wall-clock of the whole `duikou generate` process: start-up, building the rows, COPY, change log."""
+    checkpoint(server)
+    started = time.perf_counter()
+    output = run_duikou(url, "generate", "--scale", scale, "--seed", str(seed), "--json")
+    seconds = time.perf_counter() - started
+    report = json.loads(output.strip().splitlines()[-1])
+    return {
+        "seconds": round(seconds, 2),
+        "build_seconds": report["parameters"]["build_seconds"],
+        "write_seconds": report["parameters"]["write_seconds"],
+        "counts": report["counts"],
+        "load_average_after": busy(),
+    }
+
+
+def generated_batch(url: str) -> int:
+    with psycopg.connect(url) as connection:
+        row = connection.execute(
+            "SELECT id FROM core_importbatch WHERE kind = 'generated' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    if row is None:
+        raise SystemExit("duikou generate left no import batch")
+    return row[0]
+
+
+# -- the baseline: raw COPY ---------------------------------------------------------------------------------
+@dataclass
+class Export:
+    table: str
+    columns: list[str]
+    path: Path
+    rows: int
+
+
+def export_rows(url: str, batch_id: int) -> list[Export]:
+    """Write the generator's rows to CSV files (COPY TO STDOUT), one per table, in primary-key order."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    exports = []
+    with psycopg.connect(url) as connection, connection.cursor() as cursor:
+        for table, column in EXPORTED_TABLES:
+            columns = [
+                name
+                for (name,) in cursor.execute(
+                    "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+                    "AND NOT attisdropped ORDER BY attnum",
+                    [table],
+                )
+            ]
+            select = select_rows(table, column, batch_id, quoted(columns)) + " ORDER BY id"
+            path = RESULTS_DIR / f"load-{table}.csv"
+            with path.open("wb") as file, cursor.copy(f"COPY ({select}) TO STDOUT (FORMAT csv)") as copy:
+                for chunk in copy:
+                    file.write(chunk)
+            exports.append(Export(table, columns, path, cursor.rowcount))
+    return exports
+
+
+def deferrable_definitions(connection: psycopg.Connection) -> tuple[list[tuple], list[tuple]]:
+    """The foreign keys and secondary indexes of the loaded tables — the same catalogue queries as
+    `duikou.core.bulk.indexes_and_foreign_keys_deferred`, so the baseline defers exactly what our load does.
+    Primary keys and unique constraints stay."""
+    foreign_keys = connection.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s) ORDER BY conname",
+        [DEFERRED_TABLES],
+    ).fetchall()
+    indexes = connection.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT IN "
+        "(SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u', 'x')) ORDER BY indexname",
+        [DEFERRED_TABLES],
+    ).fetchall()
+    return foreign_keys, indexes
+
+
+def time_raw_copy(server: str, url: str, exports: list[Export], *, defer: bool) -> dict:
+    """Load the exported files with COPY FROM STDIN in one transaction; the clock stops after COMMIT.
+
+    With `defer`, drop the foreign keys and secondary indexes first and rebuild them before COMMIT, as our
+    loader does; without it, the schema stays as it is (Django's foreign keys are DEFERRABLE INITIALLY
+    DEFERRED, so their checks run at COMMIT — inside the timing).
+    """
+    checkpoint(server)
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("SELECT 1")  # connected before the clock starts
+        started = time.perf_counter()
+        with connection.transaction(), connection.cursor() as cursor:
+            foreign_keys, indexes = deferrable_definitions(connection) if defer else ([], [])
+            for table, name, _ in foreign_keys:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            for name, _ in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+            for export in exports:
+                statement = f'COPY "{export.table}" ({quoted(export.columns)}) FROM STDIN (FORMAT csv)'
+                with export.path.open("rb") as file, cursor.copy(statement) as copy:
+                    while chunk := file.read(COPY_CHUNK):
+                        copy.write(chunk)
+            for _, definition in indexes:
+                cursor.execute(definition)
+            for table, name, definition in foreign_keys:
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        seconds = time.perf_counter() - started
+    return {
+        "seconds": round(seconds, 2),
+        "foreign_keys": len(foreign_keys),
+        "indexes": len(indexes),
+        "load_average_after": busy(),
+    }
+
+
+# -- one repetition -----------------------------------------------------------------------------------------
+def run_once(args: argparse.Namespace, scale: str) -> dict:
+    """Our load, then the two baselines, each into its own fresh database; row counts checked."""
+    names = {
+        "load": f"{args.database_prefix}_load",
+        "indexed": f"{args.database_prefix}_copy",
+        "deferred": f"{args.database_prefix}_copy_deferred",
+    }
+    log(f"setting up {names['load']} (migrate, load-reference; not timed)")
+    load_url = fresh_database(args.server, names["load"])
+    log(f"timing: duikou generate --scale {scale} --seed {args.seed}")
+    ours = time_our_load(args.server, load_url, scale, args.seed)
+    log(f"  our load {ours['seconds']} s (build {ours['build_seconds']} s, write {ours['write_seconds']} s)")
+
+    batch_id = generated_batch(load_url)
+    exports = export_rows(load_url, batch_id)
+    expected = row_counts(load_url, batch_id)
+    if {export.table: export.rows for export in exports} != expected:
+        raise SystemExit("the exported files do not hold the generator's rows")
+    log(f"  exported {sum(expected.values()):,} rows to {RESULTS_DIR.relative_to(ROOT)}/load-*.csv")
+    reference = reference_fingerprint(load_url)
+
+    result = {"our_load": ours, "rows": expected, "csv_bytes": sum(e.path.stat().st_size for e in exports)}
+    for variant in ("indexed", "deferred"):
+        log(f"setting up {names[variant]} (migrate, load-reference; not timed)")
+        url = fresh_database(args.server, names[variant])
+        if reference_fingerprint(url) != reference:
+            raise SystemExit(f"reference data differ between {names['load']} and {names[variant]}")
+        log(f"timing: raw COPY, {variant}")
+        result[variant] = time_raw_copy(args.server, url, exports, defer=variant == "deferred")
+        counts = row_counts(url, batch_id)
+        if counts != expected:
+            raise SystemExit(f"row counts differ in {names[variant]}: {counts} != {expected}")
+        log(f"  raw COPY ({variant}) {result[variant]['seconds']} s; row counts match")
+    return result
+
+
+# -- facts about the run ------------------------------------------------------------------------------------
+def machine_facts(server: str) -> dict:
+    memory_kb = 0
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        match = re.search(r"^MemTotal:\s+(\d+) kB", meminfo.read_text(), re.MULTILINE)
+        memory_kb = int(match.group(1)) if match else 0
+    cpu = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        match = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        cpu = match.group(1).strip() if match else ""
+    with psycopg.connect(database_url(server, "postgres")) as connection:
+        version = connection.execute("SHOW server_version").fetchone()[0]
+        settings = {
+            name: connection.execute(f"SHOW {name}").fetchone()[0]
+            for name in ("shared_buffers", "maintenance_work_mem", "max_wal_size", "synchronous_commit")
+        }
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(memory_kb / 1024 / 1024, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgresql": version,
+        "postgresql_settings": settings,
+        "load_average_at_start": busy(),
+    }
+
+
+def git_facts() -> dict:
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    return {"commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "--porcelain"))}
+
+
+def invocation() -> str:
+    """The command as typed from the repository root, e.g. `.venv/bin/python bench/run.py --scale 1`."""
+    executable = Path(sys.executable)
+    if executable.is_relative_to(ROOT):
+        executable = executable.relative_to(ROOT)
+    script = Path(sys.argv[0]).resolve()
+    script = script.relative_to(ROOT) if script.is_relative_to(ROOT) else script
+    return shlex.join([str(executable), str(script), *sys.argv[1:]])
+
+
+# -- results ------------------------------------------------------------------------------------------------
+def summarise(args: argparse.Namespace, scale: str, runs: list[dict]) -> dict:
+    """Medians over the repetitions, ratios of medians, rows per second, the goal."""
+    rows = runs[0]["rows"]
+    total_rows = sum(rows.values())
+    ours = median([run["our_load"]["seconds"] for run in runs])
+
+    def variant(name: str, description: str) -> dict:
+        seconds = median([run[name]["seconds"] for run in runs])
+        return {
+            "description": description,
+            "seconds": seconds,
+            "samples": [run[name]["seconds"] for run in runs],
+            "load_average_after": [run[name]["load_average_after"] for run in runs],
+            "rows_per_second": round(total_rows / seconds),
+            "foreign_keys_deferred": runs[0][name]["foreign_keys"],
+            "indexes_deferred": runs[0][name]["indexes"],
+        }
+
+    indexed = variant("indexed", "COPY FROM STDIN of the CSV files, one transaction, schema as it is")
+    deferred = variant(
+        "deferred",
+        "the same COPY with the tables' foreign keys and secondary indexes dropped first and rebuilt before "
+        "COMMIT, as duikou.core.bulk.indexes_and_foreign_keys_deferred does",
+    )
+    write_seconds = median([run["our_load"]["write_seconds"] for run in runs])
+    return {
+        "load": {
+            "description": "duikou generate: build the synthetic data set in Python and load it, with one "
+            "change-log row per object, into a fresh PostgreSQL database; against raw COPY of the same rows",
+            "timed_command": f"duikou generate --scale {scale} --seed {args.seed} --json",
+            "rows": {**rows, "total": total_rows},
+            "csv_bytes": runs[0]["csv_bytes"],
+            "our_load": {
+                "seconds": ours,
+                "samples": [run["our_load"]["seconds"] for run in runs],
+                "load_average_after": [run["our_load"]["load_average_after"] for run in runs],
+                "build_seconds": median([run["our_load"]["build_seconds"] for run in runs]),
+                "write_seconds": write_seconds,
+                "rows_per_second": round(total_rows / ours),
+            },
+            "raw_copy": {"indexed": indexed, "deferred": deferred},
+            "ratios": {
+                "our_load_to_raw_copy_indexed": round(ours / indexed["seconds"], 2),
+                "our_load_to_raw_copy_deferred": round(ours / deferred["seconds"], 2),
+                "our_write_phase_to_raw_copy_deferred": round(write_seconds / deferred["seconds"], 2),
+            },
+            "goal": {
+                "description": "SF1 into PostgreSQL in ≤ 90 s on this machine (issue 2)",
+                "limit_seconds": GOAL_SECONDS,
+                "measured_seconds": ours,
+                "met": (ours <= GOAL_SECONDS) if float(scale) == 1 else None,
+            },
+            "verification": {"row_counts_match": True, "reference_data_identical": True},
+        }
+    }
+
+
+def write_latest(results: dict) -> None:
+    """Pretty JSON with sorted keys, so a new run's diff shows only what changed."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    LATEST.write_text(
+        json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+
+def render_section(results: dict) -> str:
+    """The load benchmark's section of docs/performance.md, markers included."""
+    load, machine, parameters = results["benchmarks"]["load"], results["machine"], results["parameters"]
+    ours, indexed, deferred = load["our_load"], load["raw_copy"]["indexed"], load["raw_copy"]["deferred"]
+    ratios, goal, rows = load["ratios"], load["goal"], load["rows"]
+    if goal["met"] is None:
+        verdict = f"not judged at scale {parameters['scale']:g} (the goal is for scale 1)"
+    else:
+        verdict = f"**{'met' if goal['met'] else 'missed'}** ({goal['measured_seconds']} s)"
+    settings = machine["postgresql_settings"]
+    return LOAD_SECTION.format(
+        start=DOC_START,
+        end=DOC_END,
+        command=results["command"],
+        date=results["date"],
+        commit=f"`{results['git']['commit']}`"
+        + (" (with uncommitted changes)" if results["git"]["dirty"] else ""),
+        scale=f"{parameters['scale']:g}",
+        seed=parameters["seed"],
+        medians=f" Seconds are medians of {parameters['repeat']} runs." if parameters["repeat"] > 1 else "",
+        timed_command=load["timed_command"],
+        ours=ours,
+        ours_rate=f"{ours['rows_per_second']:,}",
+        indexed=indexed,
+        indexed_rate=f"{indexed['rows_per_second']:,}",
+        deferred=deferred,
+        deferred_rate=f"{deferred['rows_per_second']:,}",
+        ratios=ratios,
+        limit=goal["limit_seconds"],
+        verdict=verdict,
+        table_rows="\n".join(
+            f"| `{table}` | {count:,} |" for table, count in rows.items() if table != "total"
+        ),
+        total=f"{rows['total']:,}",
+        machine=machine,
+        cpu=machine["cpu"] or "CPU model unknown",
+        shared_buffers=settings["shared_buffers"],
+        maintenance_work_mem=settings["maintenance_work_mem"],
+        load_average=machine["load_average_at_start"],
+        load_after=", ".join(
+            f"{label} {', '.join(map(str, measured['load_average_after']))}"
+            for label, measured in (("our load", ours), ("raw COPY", indexed), ("deferred", deferred))
+        ),
+    )
+
+
+def update_performance_doc(section: str) -> None:
+    """Replace this benchmark's section between its markers; other sections and the intro stay as written."""
+    text = PERFORMANCE_DOC.read_text(encoding="utf-8") if PERFORMANCE_DOC.exists() else DOC_INTRO
+    pattern = re.compile(re.escape(DOC_START) + r".*?" + re.escape(DOC_END), re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    PERFORMANCE_DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def print_summary(results: dict) -> None:
+    """A few lines for the terminal; the details are in latest.json."""
+    load = results["benchmarks"]["load"]
+    ratios, goal = load["ratios"], load["goal"]
+    lines = [
+        ("our load (duikou generate)", load["our_load"], None),
+        ("raw COPY, schema as it is", load["raw_copy"]["indexed"], ratios["our_load_to_raw_copy_indexed"]),
+        (
+            "raw COPY, indexes/FKs deferred",
+            load["raw_copy"]["deferred"],
+            ratios["our_load_to_raw_copy_deferred"],
+        ),
+    ]
+    print(f"load benchmark, scale {results['parameters']['scale']:g}: {load['rows']['total']:,} rows")
+    for label, measured, ratio in lines:
+        versus = f"   our load ÷ this = {ratio}" if ratio else ""
+        print(f"  {label:32} {measured['seconds']:8.2f} s {measured['rows_per_second']:>10,} rows/s{versus}")
+    met = {True: "met", False: "MISSED", None: "not judged (the goal is for scale 1)"}[goal["met"]]
+    print(f"  goal, SF1 in ≤ {goal['limit_seconds']} s: {met}")
+    print(f"  wrote {LATEST.relative_to(ROOT)} and {PERFORMANCE_DOC.relative_to(ROOT)}")
+
+
+# -- main ---------------------------------------------------------------------------------------------------
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="data set scale (1 = SF1)")
+    parser.add_argument("--seed", type=int, default=1, help="data set seed")
+    parser.add_argument(
+        "--database-prefix", default="duikou_bench", help="names of the databases created and dropped"
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="repetitions; medians are reported")
+    parser.add_argument("--keep", action="store_true", help="keep the databases and the CSV files")
+    parser.add_argument(
+        "--server", default="postgresql://postgres@127.0.0.1:5432", help="PostgreSQL server URL, no database"
+    )
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database_prefix):
+        parser.error("--database-prefix: lower-case letters, digits and underscores")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    scale = f"{args.scale:g}"
+    started = datetime.datetime.now(datetime.UTC)
+    facts = {
+        "command": invocation(),
+        "reproduce": "make bench",
+        "date": started.isoformat(timespec="seconds"),
+        "git": git_facts(),
+        "machine": machine_facts(args.server),
+        "parameters": {"scale": args.scale, "seed": args.seed, "repeat": args.repeat},
+    }
+    runs = []
+    try:
+        for repetition in range(1, args.repeat + 1):
+            log(f"repetition {repetition} of {args.repeat}")
+            runs.append(run_once(args, scale))
+    finally:
+        if not args.keep:
+            for suffix in ("load", "copy", "copy_deferred"):
+                drop_database(args.server, f"{args.database_prefix}_{suffix}")
+            for path in RESULTS_DIR.glob("load-*.csv"):
+                path.unlink()
+    results = {**facts, "benchmarks": summarise(args, scale, runs)}
+    write_latest(results)
+    update_performance_doc(render_section(results))
+    print_summary(results)
+
+
+if __name__ == "__main__":
+    main()
