@@ -612,6 +612,8 @@ def main(argv: list[str] | None = None) -> None:
         "machine": machine_facts(args.server),
         "parameters": {"scale": args.scale, "seed": args.seed, "repeat": args.repeat},
     }
+    if (load := facts["machine"]["load_average_at_start"]) > 0.5:
+        log(f"warning: load average {load} at the start; other work on the machine inflates the seconds")
     runs = []
     try:
         for repetition in range(1, args.repeat + 1):

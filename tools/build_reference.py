@@ -30,7 +30,12 @@ REGIMENTS = [
     # own key, name, parent code, note
     ("XPCC01-004", "第一师四团", "659002", "团场; 衢州市 supports it (pairings.csv); no GB code"),
     ("XPCC05-086", "第五师八十六团", "659007", "团场; 十堰市 supports it (pairings.csv); no GB code"),
-    ("XPCC12-221", "第十二师二二一团", "XPCC12", "团场 in 吐鲁番; 益阳 staff posted there (pairings.csv); no GB code"),
+    (
+        "XPCC12-221",
+        "第十二师二二一团",
+        "XPCC12",
+        "团场 in 吐鲁番; 益阳 staff posted there (pairings.csv); no GB code",
+    ),
     ("XPCC12-222", "第十二师二二二团", "XPCC12", "团场; 山西 supports it (pairings.csv); no GB code"),
 ]
 REGIMENT_BY_PAIRING_NAME = {
@@ -58,12 +63,23 @@ XPCC_NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", 
 
 
 def build_divisions(source: Path):
-    rows = list(csv.DictReader(open(source / "xinjiang_divisions.csv", encoding="utf-8")))
-    divisions = [{
-        "code": "650000", "name": "新疆维吾尔自治区", "short_name": "新疆", "level": "region", "parent_code": "",
-        "zone": "", "is_xpcc": "0", "is_code_official": "1", "is_confirmed": "1", "valid_from": "",
-        "notes": "root of the division tree",
-    }]
+    with open(source / "xinjiang_divisions.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    divisions = [
+        {
+            "code": "650000",
+            "name": "新疆维吾尔自治区",
+            "short_name": "新疆",
+            "level": "region",
+            "parent_code": "",
+            "zone": "",
+            "is_xpcc": "0",
+            "is_code_official": "1",
+            "is_confirmed": "1",
+            "valid_from": "",
+            "notes": "root of the division tree",
+        }
+    ]
     xpcc_codes = {}
     for row in rows:
         code = row["code"] or OWN_KEYS[row["name"]]
@@ -73,37 +89,53 @@ def build_divisions(source: Path):
             short_name = row["name"].split("(")[0][:4] if "师" in row["name"][:4] else row["name"]
             short_name = short_name[: short_name.index("师") + 1]
             xpcc_codes[short_name] = code
-        divisions.append({
-            "code": code,
-            "name": row["name"].replace("(建工师)", ""),
-            "short_name": short_name,
-            "level": row["level"],
-            "parent_code": row["parent_code"] or "650000",
-            "zone": row["region"],
-            "is_xpcc": "1" if is_xpcc else "0",
-            "is_code_official": "1" if row["code"] else "0",
-            "is_confirmed": "0" if "UNCONFIRMED" in row["notes"] else "1",
-            "valid_from": NEW_AREAS.get(code, ""),
-            "notes": row["notes"],
-        })
+        divisions.append(
+            {
+                "code": code,
+                "name": row["name"].replace("(建工师)", ""),
+                "short_name": short_name,
+                "level": row["level"],
+                "parent_code": row["parent_code"] or "650000",
+                "zone": row["region"],
+                "is_xpcc": "1" if is_xpcc else "0",
+                "is_code_official": "1" if row["code"] else "0",
+                "is_confirmed": "0" if "UNCONFIRMED" in row["notes"] else "1",
+                "valid_from": NEW_AREAS.get(code, ""),
+                "notes": row["notes"],
+            }
+        )
     zones = {d["code"]: d["zone"] for d in divisions}
     for code, name, parent, note in REGIMENTS:
-        divisions.append({
-            "code": code, "name": name, "short_name": "", "level": "regiment", "parent_code": parent,
-            "zone": zones[parent], "is_xpcc": "1", "is_code_official": "0", "is_confirmed": "1",
-            "valid_from": "", "notes": note,
-        })
+        divisions.append(
+            {
+                "code": code,
+                "name": name,
+                "short_name": "",
+                "level": "regiment",
+                "parent_code": parent,
+                "zone": zones[parent],
+                "is_xpcc": "1",
+                "is_code_official": "0",
+                "is_confirmed": "1",
+                "valid_from": "",
+                "notes": note,
+            }
+        )
     former = [{"code": c, "name": n, "division_code": d, "valid_to": v} for c, n, d, v in FORMER]
-    for index, numeral in enumerate(XPCC_NUMERALS, start=1):
+    for numeral in XPCC_NUMERALS:
         short = f"第{numeral}师"
-        former.append({"code": "", "name": f"农{numeral}师", "division_code": xpcc_codes[short], "valid_to": ""})
+        former.append(
+            {"code": "", "name": f"农{numeral}师", "division_code": xpcc_codes[short], "valid_to": ""}
+        )
     former.append({"code": "", "name": "建工师", "division_code": "XPCC11", "valid_to": ""})
     return divisions, former
 
 
 def build_pairings(source: Path):
     out = []
-    for row in csv.DictReader(open(source / "pairings.csv", encoding="utf-8")):
+    with open(source / "pairings.csv", encoding="utf-8") as handle:
+        source_rows = list(csv.DictReader(handle))
+    for row in source_rows:
         code = row["recipient_code"] or REGIMENT_BY_PAIRING_NAME[row["recipient_name"]]
         since = row["since"]
         if len(since) == 4:
@@ -112,14 +144,16 @@ def build_pairings(source: Path):
             since = f"{since}-01"
         notes = row["notes"]
         is_doubtful = not since or any(word in notes for word in ("INFERRED", "UNCERTAIN", "confirm year"))
-        out.append({
-            "supporter": row["supporter"],
-            "division_code": code,
-            "since": since,
-            "is_confirmed": "0" if is_doubtful else "1",
-            "notes": notes,
-            "source": row["source"],
-        })
+        out.append(
+            {
+                "supporter": row["supporter"],
+                "division_code": code,
+                "since": since,
+                "is_confirmed": "0" if is_doubtful else "1",
+                "notes": notes,
+                "source": row["source"],
+            }
+        )
     return out
 
 

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import ImportBatch, ObjectChange
+from .money import format_amount
 
 
 class ChangeLoggedAdmin(admin.ModelAdmin):
@@ -31,6 +32,16 @@ class ChangeLoggedAdmin(admin.ModelAdmin):
         )
 
 
+def money_column(field_name: str, label):
+    """An admin list column showing a yuan amount as 万元 with 千分位, sortable by the field."""
+
+    @admin.display(description=label, ordering=field_name)
+    def column(self, obj):
+        return format_amount(getattr(obj, field_name), "万元")
+
+    return column
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """For records nobody edits by hand: the change log, import batches."""
 
@@ -46,10 +57,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ObjectChange)
 class ObjectChangeAdmin(ReadOnlyAdmin):
-    list_display = ("time", "action", "changed_object_type", "object_repr", "user_name", "source", "import_batch")
+    list_display = (
+        "time",
+        "action",
+        "changed_object_type",
+        "object_repr",
+        "user_name",
+        "source",
+        "import_batch",
+    )
     list_filter = ("action", "source", "changed_object_type")
     search_fields = ("object_repr", "user_name", "=request_id", "=changed_object_id")
-    date_hierarchy = "time"
     list_select_related = ("changed_object_type", "import_batch")
     show_full_result_count = False
 

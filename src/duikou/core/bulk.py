@@ -75,7 +75,8 @@ class BulkWriter:
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
                 cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [table, count],
                 )
                 return [row[0] for row in cursor.fetchall()]
             # SQLite allows one writer at a time, so MAX(id) cannot move under us.
@@ -101,8 +102,13 @@ class BulkWriter:
         json_columns = {field.attname for field in fields if field.get_internal_type() == "JSONField"}
         if json_columns:
             dumps = json.dumps
-            values = ([dumps(row[c], ensure_ascii=False, default=_json_default) if c in json_columns else row[c]
-                       for c in columns] for row in rows)
+            values = (
+                [
+                    dumps(row[c], ensure_ascii=False, default=_json_default) if c in json_columns else row[c]
+                    for c in columns
+                ]
+                for row in rows
+            )
         else:
             values = ([row[c] for c in columns] for row in rows)
         self._copy(model._meta.db_table, columns, values)
@@ -120,8 +126,19 @@ class BulkWriter:
         batch_id = getattr(context.import_batch, "pk", None)
         note = context.note[:200]
         change_columns = [
-            "time", "user_id", "user_name", "source", "request_id", "import_batch_id", "action",
-            "changed_object_type_id", "changed_object_id", "object_repr", "prechange_data", "postchange_data", "note",
+            "time",
+            "user_id",
+            "user_name",
+            "source",
+            "request_id",
+            "import_batch_id",
+            "action",
+            "changed_object_type_id",
+            "changed_object_id",
+            "object_repr",
+            "prechange_data",
+            "postchange_data",
+            "note",
         ]
         dumps = json.dumps
         snapshot_columns = [c for c in columns if c != "last_updated"]
@@ -130,9 +147,19 @@ class BulkWriter:
             for row in rows:
                 snapshot = {c: row[c] for c in snapshot_columns}
                 yield [
-                    self._now, user_id, user_name, context.source, context.request_id, batch_id, "create",
-                    content_type_id, row["id"], describe(row)[:200], None,
-                    dumps(snapshot, ensure_ascii=False, default=_json_default), note,
+                    self._now,
+                    user_id,
+                    user_name,
+                    context.source,
+                    context.request_id,
+                    batch_id,
+                    "create",
+                    content_type_id,
+                    row["id"],
+                    describe(row)[:200],
+                    None,
+                    dumps(snapshot, ensure_ascii=False, default=_json_default),
+                    note,
                 ]
 
         self._copy(ObjectChange._meta.db_table, change_columns, change_rows())

@@ -57,9 +57,7 @@ def require_change_context() -> ChangeContext:
 
 
 @contextmanager
-def change_context(
-    *, user: Any = None, source: str = "command", import_batch: Any = None, note: str = ""
-):
+def change_context(*, user: Any = None, source: str = "command", import_batch: Any = None, note: str = ""):
     """Open a change context for writes outside a web request.
 
     Args:

@@ -1,6 +1,30 @@
-"""Opens a change context for every web request, under the logged-in user."""
+"""Request middleware: the change context, and Chinese first whatever the browser says."""
+
+from django.conf import settings
+from django.utils import translation
 
 from .context import change_context
+
+
+class ChineseFirstLocaleMiddleware:
+    """Use the language the user chose (the language cookie), else LANGUAGE_CODE (zh-hans).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, and
+    intranet machines often run English-language browsers; Duikou is Chinese
+    first and English on request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
 class ChangeContextMiddleware:

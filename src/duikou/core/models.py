@@ -151,7 +151,7 @@ class ObjectChange(models.Model):
     class Meta:
         verbose_name = _("变更记录")
         verbose_name_plural = _("变更记录")
-        ordering = ["-time", "-pk"]
+        ordering = ["-pk"]  # keys grow with time; sorting by the key uses the primary-key index
         indexes = [
             models.Index(fields=["changed_object_type", "changed_object_id"], name="core_change_object_idx"),
         ]

@@ -19,8 +19,10 @@ class ChangeLoggedQuerySet(models.QuerySet):
 
         require_change_context()
         with transaction.atomic(using=self.db):
-            before = {obj.pk: serialize_object(obj) for obj in self.model._base_manager.filter(
-                pk__in=self.values("pk"))}
+            before = {
+                obj.pk: serialize_object(obj)
+                for obj in self.model._base_manager.filter(pk__in=self.values("pk"))
+            }
             count = super().update(**kwargs)
             after = list(self.model._base_manager.filter(pk__in=list(before)))
             record_changes("update", after, before)

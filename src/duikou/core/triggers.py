@@ -38,8 +38,10 @@ def _sqlite_sql(table: str) -> list[str]:
     return [
         f"DROP TRIGGER IF EXISTS {table}_no_update;",
         f"DROP TRIGGER IF EXISTS {table}_no_delete;",
-        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} BEGIN SELECT RAISE(ABORT, '{message}'); END;",
-        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} BEGIN SELECT RAISE(ABORT, '{message}'); END;",
+        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END;",
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END;",
     ]
 
 

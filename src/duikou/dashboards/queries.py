@@ -56,8 +56,11 @@ class Scope:
             return None
         ids, frontier = [self.supporter.pk], [self.supporter.pk]
         while frontier:
-            frontier = list(Organization.objects.filter(parent_id__in=frontier, kind__in=SUPPORTER_KINDS)
-                            .values_list("pk", flat=True))
+            frontier = list(
+                Organization.objects.filter(parent_id__in=frontier, kind__in=SUPPORTER_KINDS).values_list(
+                    "pk", flat=True
+                )
+            )
             ids.extend(frontier)
         return ids
 
@@ -82,7 +85,9 @@ class Scope:
             q &= Q(**{f"{field_name}__lte": self.last_year})
         return q
 
-    def filter(self, queryset, *, year_field: str, supporter_field="supporter_id", division_field="division_id"):
+    def filter(
+        self, queryset, *, year_field: str, supporter_field="supporter_id", division_field="division_id"
+    ):
         queryset = queryset.filter(self.years_q(year_field))
         if self.supporter is not None:
             queryset = queryset.filter(**{f"{supporter_field}__in": self.supporter_ids})
@@ -127,8 +132,10 @@ def projects(scope: Scope) -> dict:
         new=Count("id", filter=Q(construction_type="new")),
         new_started=Count("id", filter=Q(construction_type="new", actual_start__lte=scope.as_of)),
     )
-    due = scope.filter(Project.objects.filter(programme=scope.programme).exclude(status__in=CLOSED_STATUSES),
-                       year_field="planned_end__year")
+    due = scope.filter(
+        Project.objects.filter(programme=scope.programme).exclude(status__in=CLOSED_STATUSES),
+        year_field="planned_end__year",
+    )
     due_counts = due.aggregate(due=Count("id"), done=Count("id", filter=Q(actual_end__lte=scope.as_of)))
     return {
         "total": sum(by_status.values()),
@@ -188,8 +195,10 @@ def _target_for(programme: Programme, metric: str, years: range) -> PolicyTarget
     """The one target in force for every year of the scope; None if there is none or it changes."""
     if not years:
         return None
-    targets = {PolicyTarget.objects.in_force(year).filter(programme=programme, metric=metric).first()
-               for year in (years[0], years[-1])}
+    targets = {
+        PolicyTarget.objects.in_force(year).filter(programme=programme, metric=metric).first()
+        for year in (years[0], years[-1])
+    }
     if len(targets) != 1:
         return None
     target = targets.pop()
@@ -199,8 +208,11 @@ def _target_for(programme: Programme, metric: str, years: range) -> PolicyTarget
 
 
 def _first_target_year(programme: Programme, metric: str) -> int | None:
-    target = PolicyTarget.objects.filter(programme=programme, metric=metric, is_enabled=True).order_by(
-        "from_year").first()
+    target = (
+        PolicyTarget.objects.filter(programme=programme, metric=metric, is_enabled=True)
+        .order_by("from_year")
+        .first()
+    )
     return target.from_year if target else None
 
 
@@ -226,7 +238,9 @@ def outcomes(scope: Scope) -> dict:
         year_field="period_end__year",
     ).filter(period_end__lte=scope.as_of)
     sums = dict(
-        measurements.filter(indicator__aggregation="sum").order_by().values_list("indicator__code")
+        measurements.filter(indicator__aggregation="sum")
+        .order_by()
+        .values_list("indicator__code")
         .annotate(total=Sum("value"))
     )
     return {

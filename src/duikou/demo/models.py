@@ -23,7 +23,12 @@ class PlantedAnomaly(models.Model):
 
     kind = models.CharField(_("类型"), max_length=40, choices=AnomalyKind.choices, db_index=True)
     project = models.ForeignKey(
-        "projects.Project", verbose_name=_("项目"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "projects.Project",
+        verbose_name=_("项目"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     other_project = models.ForeignKey(
         "projects.Project",
@@ -35,13 +40,20 @@ class PlantedAnomaly(models.Model):
         help_text=_("成对的异常（重复建设、分期、同一文号）"),
     )
     supporter = models.ForeignKey(
-        "parties.Organization", verbose_name=_("支援方"), null=True, blank=True, on_delete=models.CASCADE,
+        "parties.Organization",
+        verbose_name=_("支援方"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="+",
     )
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     detail = models.JSONField(_("说明"), default=dict, blank=True)
     import_batch = models.ForeignKey(
-        "core.ImportBatch", verbose_name=_("生成批次"), on_delete=models.CASCADE, related_name="planted_anomalies"
+        "core.ImportBatch",
+        verbose_name=_("生成批次"),
+        on_delete=models.CASCADE,
+        related_name="planted_anomalies",
     )
 
     class Meta:

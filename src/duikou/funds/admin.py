@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from duikou.core.admin import ChangeLoggedAdmin
+from duikou.core.admin import ChangeLoggedAdmin, money_column
 
 from .models import LedgerEntry
 
@@ -9,12 +10,13 @@ from .models import LedgerEntry
 class LedgerEntryAdmin(ChangeLoggedAdmin):
     """Entries are posted and reversed through the funds service; here they can only be read."""
 
-    list_display = ("value_date", "kind", "amount", "supporter", "division", "project", "reverses")
+    list_display = ("value_date", "kind", "amount_wan", "supporter", "division", "project", "reverses")
     list_filter = ("programme", "kind", "fiscal_year")
     search_fields = ("project__code", "document_reference", "note")
     raw_id_fields = ("project", "reverses")
     list_select_related = ("supporter", "division", "project")
     readonly_fields = ("created", "change_log_link")
+    amount_wan = money_column("amount", _("金额"))
 
     def has_add_permission(self, request):
         return False

@@ -21,14 +21,20 @@ class LedgerEntry(AppendOnlyModel):
     """
 
     programme = models.ForeignKey(
-        "programmes.Programme", verbose_name=_("援助计划"), on_delete=models.PROTECT, related_name="ledger_entries"
+        "programmes.Programme",
+        verbose_name=_("援助计划"),
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
     )
     kind = models.CharField(_("类型"), max_length=12, choices=EntryKind.choices)
     amount = models.DecimalField(_("金额（元）"), max_digits=16, decimal_places=2)
     value_date = models.DateField(_("发生日期"))
     fiscal_year = models.PositiveSmallIntegerField(_("资金年度"))
     supporter = models.ForeignKey(
-        "parties.Organization", verbose_name=_("支援方"), on_delete=models.PROTECT, related_name="ledger_entries"
+        "parties.Organization",
+        verbose_name=_("支援方"),
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
     )
     division = models.ForeignKey(
         "geo.Division", verbose_name=_("受援地"), on_delete=models.PROTECT, related_name="ledger_entries"
@@ -114,10 +120,16 @@ class LedgerEntry(AppendOnlyModel):
         elif self.amount is not None and self.amount < 0 and self.kind != EntryKind.ADJUSTMENT:
             errors.setdefault("amount", []).append(_("金额须为正数；更正请录入冲正分录。"))
         # A reversal keeps the fiscal year of what it corrects, however late the correction comes.
-        if self.value_date and self.fiscal_year and not self.reverses_id and \
-                abs(self.value_date.year - self.fiscal_year) > 1:
+        if (
+            self.value_date
+            and self.fiscal_year
+            and not self.reverses_id
+            and abs(self.value_date.year - self.fiscal_year) > 1
+        ):
             errors.setdefault("fiscal_year", []).append(
-                _("资金年度 {year} 与发生日期 {date} 相差超过一年。").format(year=self.fiscal_year, date=self.value_date)
+                _("资金年度 {year} 与发生日期 {date} 相差超过一年。").format(
+                    year=self.fiscal_year, date=self.value_date
+                )
             )
         if self.project_id:
             project = self.project

@@ -17,14 +17,28 @@ from .choices import DivisionLevel, Zone
 
 # Suffixes dropped to get a short name ("莎车县" → "莎车"); longest first.
 NAME_SUFFIXES = (
-    "维吾尔自治区", "自治区",
-    "柯尔克孜自治州", "蒙古自治州", "哈萨克自治州", "回族自治州", "塔吉克自治县", "哈萨克自治县",
-    "锡伯自治县", "回族自治县", "蒙古自治县", "自治州", "自治县", "地区", "市", "县", "区",
+    "维吾尔自治区",
+    "自治区",
+    "柯尔克孜自治州",
+    "蒙古自治州",
+    "哈萨克自治州",
+    "回族自治州",
+    "塔吉克自治县",
+    "哈萨克自治县",
+    "锡伯自治县",
+    "回族自治县",
+    "蒙古自治县",
+    "自治州",
+    "自治县",
+    "地区",
+    "市",
+    "县",
+    "区",
 )
 
 
 def short_name_of(name: str) -> str:
-    """"莎车县" → "莎车", "巴音郭楞蒙古自治州" → "巴音郭楞"; names of two characters stay whole."""
+    """ "莎车县" → "莎车", "巴音郭楞蒙古自治州" → "巴音郭楞"; names of two characters stay whole."""
     for suffix in NAME_SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
@@ -58,12 +72,19 @@ class Division(PrimaryModel):
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
     level = models.CharField(_("级别"), max_length=20, choices=DivisionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     zone = models.CharField(_("片区"), max_length=10, choices=Zone.choices, blank=True)
     is_xpcc = models.BooleanField(_("兵团"), default=False)
     is_code_official = models.BooleanField(
-        _("国标代码"), default=True, help_text=_("否：本平台自编的稳定编码（无 GB/T 2260 代码的兵团师、团场）")
+        _("国标代码"),
+        default=True,
+        help_text=_("否：本平台自编的稳定编码（无 GB/T 2260 代码的兵团师、团场）"),
     )
     is_confirmed = models.BooleanField(
         _("已核实"), default=True, help_text=_("否：来源未经核实，使用前请核对（见备注）")
@@ -80,7 +101,9 @@ class Division(PrimaryModel):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="geo_division_valid_period",
                 violation_error_message=_("停用日期不能早于启用日期。"),
             ),
@@ -97,8 +120,12 @@ class Division(PrimaryModel):
 
     @property
     def full_name(self) -> str:
-        """"喀什地区莎车县" for a county; the name alone for prefectures and XPCC divisions."""
-        if self.level in (DivisionLevel.COUNTY, DivisionLevel.REGIMENT) and self.parent and self.parent.parent_id:
+        """ "喀什地区莎车县" for a county; the name alone for prefectures and XPCC divisions."""
+        if (
+            self.level in (DivisionLevel.COUNTY, DivisionLevel.REGIMENT)
+            and self.parent
+            and self.parent.parent_id
+        ):
             return f"{self.parent.name}{self.name}"
         return self.name
 
@@ -136,7 +163,9 @@ class FormerCode(PrimaryModel):
     division = models.ForeignKey(
         Division, verbose_name=_("现区划"), on_delete=models.CASCADE, related_name="former_codes"
     )
-    code = models.CharField(_("旧代码"), max_length=12, blank=True, help_text=_("仅曾用名（如“农一师”）时可空"))
+    code = models.CharField(
+        _("旧代码"), max_length=12, blank=True, help_text=_("仅曾用名（如“农一师”）时可空")
+    )
     name = models.CharField(_("旧名称"), max_length=100)
     valid_to = models.DateField(_("停用日期"), null=True, blank=True)
 
@@ -164,7 +193,9 @@ class FormerCode(PrimaryModel):
     def clean(self):
         super().clean()
         if self.code and Division.objects.filter(code=self.code).exists():
-            raise ValidationError({"code": _("代码 {code} 是现行区划代码，不能作为旧代码。").format(code=self.code)})
+            raise ValidationError(
+                {"code": _("代码 {code} 是现行区划代码，不能作为旧代码。").format(code=self.code)}
+            )
 
 
 class DivisionResolver:
@@ -176,7 +207,9 @@ class DivisionResolver:
     """
 
     def __init__(self, queryset=None):
-        divisions = list((queryset if queryset is not None else Division.objects.all()).select_related("parent__parent"))
+        divisions = list(
+            (queryset if queryset is not None else Division.objects.all()).select_related("parent__parent")
+        )
         self._by_code = {d.code: d for d in divisions}
         self._by_key: dict[str, list[Division]] = {}
         for division in divisions:

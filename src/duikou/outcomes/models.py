@@ -31,7 +31,9 @@ class Indicator(PrimaryModel):
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     unit = models.CharField(_("单位"), max_length=20)
-    aggregation = models.CharField(_("汇总方式"), max_length=10, choices=Aggregation.choices, default=Aggregation.SUM)
+    aggregation = models.CharField(
+        _("汇总方式"), max_length=10, choices=Aggregation.choices, default=Aggregation.SUM
+    )
     numerator = models.ForeignKey(
         "self", verbose_name=_("分子指标"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -54,7 +56,8 @@ class Indicator(PrimaryModel):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(aggregation="ratio") | (Q(numerator__isnull=False) & Q(denominator__isnull=False)),
+                condition=~Q(aggregation="ratio")
+                | (Q(numerator__isnull=False) & Q(denominator__isnull=False)),
                 name="outcomes_indicator_ratio_parts",
                 violation_error_message=_("比率指标须指定分子和分母指标。"),
             ),
@@ -89,7 +92,10 @@ class Measurement(PrimaryModel):
         "geo.Division", verbose_name=_("受援地"), on_delete=models.PROTECT, related_name="measurements"
     )
     supporter = models.ForeignKey(
-        "parties.Organization", verbose_name=_("支援方"), on_delete=models.PROTECT, related_name="measurements"
+        "parties.Organization",
+        verbose_name=_("支援方"),
+        on_delete=models.PROTECT,
+        related_name="measurements",
     )
     period_start = models.DateField(_("期间起"))
     period_end = models.DateField(_("期间止"))
@@ -132,7 +138,8 @@ class Measurement(PrimaryModel):
         ]
 
     def __str__(self):
-        return f"{self.indicator.name} {self.value} {self.indicator.unit}（{self.period_start}–{self.period_end}）"
+        period = f"{self.period_start}–{self.period_end}"
+        return f"{self.indicator.name} {self.value} {self.indicator.unit}（{period}）"
 
     def clean(self):
         super().clean()
@@ -140,13 +147,19 @@ class Measurement(PrimaryModel):
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("期间止不能早于期间起。")
         if self.project_id and self.division_id and self.project.division_id != self.division_id:
-            errors["division"] = _("受援地须与项目的受援地（{division}）一致。").format(division=self.project.division)
+            errors["division"] = _("受援地须与项目的受援地（{division}）一致。").format(
+                division=self.project.division
+            )
         if self.project_id and self.supporter_id and self.project.supporter_id != self.supporter_id:
             errors["supporter"] = _("支援方须与项目的支援方（{supporter}）一致。").format(
                 supporter=self.project.supporter
             )
-        if self.value is not None and self.value < 0 and self.indicator_id and \
-                self.indicator.aggregation != Aggregation.AVERAGE:
+        if (
+            self.value is not None
+            and self.value < 0
+            and self.indicator_id
+            and self.indicator.aggregation != Aggregation.AVERAGE
+        ):
             errors["value"] = _("数值不能为负数。")
         if errors:
             raise ValidationError(errors)

@@ -36,7 +36,12 @@ class Organization(PrimaryModel):
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
     kind = models.CharField(_("类型"), max_length=30, choices=OrganizationKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     home_division = models.ForeignKey(
         "geo.Division",
@@ -84,7 +89,9 @@ class Organization(PrimaryModel):
         self.aliases = [normalize_text(alias) for alias in self.aliases or [] if normalize_text(alias)]
         if self.kind == OrganizationKind.FRONT_HQ and (self.parent is None or not self.parent.is_supporter):
             raise ValidationError({"parent": _("前方指挥部的上级单位须为援疆省市。")})
-        if self.kind == OrganizationKind.SUPPORTING_CITY and (self.parent is None or not self.parent.is_supporter):
+        if self.kind == OrganizationKind.SUPPORTING_CITY and (
+            self.parent is None or not self.parent.is_supporter
+        ):
             raise ValidationError({"parent": _("援疆地市的上级单位须为援疆省市。")})
 
 
@@ -97,7 +104,9 @@ class OrganizationResolver:
 
     def __init__(self, queryset=None):
         self._by_key: dict[str, list[Organization]] = {}
-        for organization in (queryset if queryset is not None else Organization.objects.all()).select_related("parent"):
+        for organization in (queryset if queryset is not None else Organization.objects.all()).select_related(
+            "parent"
+        ):
             for text in {organization.name, organization.short_name, *organization.aliases}:
                 if text:
                     self._by_key.setdefault(match_key(text), []).append(organization)

@@ -8,7 +8,15 @@ from .models import Batch, Category, PolicyTarget, Programme
 class CategoryInline(admin.TabularInline):
     model = Category
     extra = 0
-    fields = ("order", "code", "name", "short_name", "counts_as_livelihood", "valid_from_year", "valid_to_year")
+    fields = (
+        "order",
+        "code",
+        "name",
+        "short_name",
+        "counts_as_livelihood",
+        "valid_from_year",
+        "valid_to_year",
+    )
 
 
 @admin.register(Programme)

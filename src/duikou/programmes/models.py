@@ -135,10 +135,18 @@ class PolicyTarget(PrimaryModel):
 
     def clean(self):
         super().clean()
-        share_metrics = {PolicyMetric.LIVELIHOOD_SHARE, PolicyMetric.GRASSROOTS_SHARE, PolicyMetric.SOUTH_SHARE,
-                         PolicyMetric.ARRIVAL_RATE, PolicyMetric.START_RATE, PolicyMetric.COMPLETION_RATE}
+        share_metrics = {
+            PolicyMetric.LIVELIHOOD_SHARE,
+            PolicyMetric.GRASSROOTS_SHARE,
+            PolicyMetric.SOUTH_SHARE,
+            PolicyMetric.ARRIVAL_RATE,
+            PolicyMetric.START_RATE,
+            PolicyMetric.COMPLETION_RATE,
+        }
         if self.metric in share_metrics and self.threshold is not None and not (0 <= self.threshold <= 1):
-            raise ValidationError({"threshold": _("比例类指标的阈值以小数表示，须在 0 到 1 之间（80% 填 0.8）。")})
+            raise ValidationError(
+                {"threshold": _("比例类指标的阈值以小数表示，须在 0 到 1 之间（80% 填 0.8）。")}
+            )
         if not self.is_enabled:
             return  # a disabled target constrains nothing, so it may overlap
         overlapping = PolicyTarget.objects.filter(

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from duikou.core.admin import ChangeLoggedAdmin
+from duikou.core.admin import ChangeLoggedAdmin, money_column
 
 from .models import Project, ProjectStatusChange
 
@@ -20,14 +21,29 @@ class ProjectStatusChangeInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(ChangeLoggedAdmin):
-    list_display = ("code", "name", "supporter", "division", "category", "plan_year", "status", "aid_amount")
-    list_filter = ("programme", "plan_year", "status", "category", "implementation_level", "division__zone",
-                   "is_in_plan", "is_fixed_asset")
+    list_display = ("code", "name", "supporter", "division", "category", "plan_year", "status", "aid_wan")
+    list_filter = (
+        "programme",
+        "plan_year",
+        "status",
+        "category",
+        "implementation_level",
+        "division__zone",
+        "is_in_plan",
+        "is_fixed_asset",
+    )
     search_fields = ("code", "name", "document_reference")
     autocomplete_fields = ("supporter", "division")
     list_select_related = ("supporter", "division", "category")
-    readonly_fields = (*ChangeLoggedAdmin.readonly_fields, "status", "actual_start", "actual_end", "accepted_on")
+    readonly_fields = (
+        *ChangeLoggedAdmin.readonly_fields,
+        "status",
+        "actual_start",
+        "actual_end",
+        "accepted_on",
+    )
     inlines = [ProjectStatusChangeInline]
+    aid_wan = money_column("aid_amount", _("援助资金"))
 
 
 @admin.register(ProjectStatusChange)

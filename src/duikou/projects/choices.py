@@ -29,9 +29,17 @@ CLOSED_STATUSES = (ProjectStatus.CANCELLED, ProjectStatus.ADJUSTED)
 # The gate: which status may follow which. Anything not listed is refused.
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
     ProjectStatus.RESERVE: (ProjectStatus.PLANNED, ProjectStatus.CANCELLED),
-    ProjectStatus.PLANNED: (ProjectStatus.APPROVED, ProjectStatus.RESERVE, ProjectStatus.CANCELLED,
-                            ProjectStatus.ADJUSTED),
-    ProjectStatus.APPROVED: (ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.CANCELLED, ProjectStatus.ADJUSTED),
+    ProjectStatus.PLANNED: (
+        ProjectStatus.APPROVED,
+        ProjectStatus.RESERVE,
+        ProjectStatus.CANCELLED,
+        ProjectStatus.ADJUSTED,
+    ),
+    ProjectStatus.APPROVED: (
+        ProjectStatus.UNDER_CONSTRUCTION,
+        ProjectStatus.CANCELLED,
+        ProjectStatus.ADJUSTED,
+    ),
     ProjectStatus.UNDER_CONSTRUCTION: (ProjectStatus.COMPLETED, ProjectStatus.ADJUSTED),
     ProjectStatus.COMPLETED: (ProjectStatus.ACCEPTED,),
     ProjectStatus.ACCEPTED: (ProjectStatus.HANDED_OVER,),

@@ -56,7 +56,9 @@ class Project(PrimaryModel):
     construction_type = models.CharField(
         _("新建/续建"), max_length=12, choices=ConstructionType.choices, default=ConstructionType.NEW
     )
-    is_in_plan = models.BooleanField(_("计划内"), default=True, help_text=_("否：计划外资金（市县、企业、捐赠）"))
+    is_in_plan = models.BooleanField(
+        _("计划内"), default=True, help_text=_("否：计划外资金（市县、企业、捐赠）")
+    )
     is_fixed_asset = models.BooleanField(_("固定资产投资"), default=True)
     plan_year = models.PositiveSmallIntegerField(
         _("计划年度"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
@@ -85,19 +87,23 @@ class Project(PrimaryModel):
         ordering = ["-plan_year", "code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(total_investment__gte=0) & Q(aid_amount__gte=0) & Q(local_matching__gte=0)
+                condition=Q(total_investment__gte=0)
+                & Q(aid_amount__gte=0)
+                & Q(local_matching__gte=0)
                 & Q(other_funding__gte=0),
                 name="projects_project_amounts_not_negative",
                 violation_error_message=_("金额不能为负数。"),
             ),
             models.CheckConstraint(
-                condition=Q(planned_end__isnull=True) | Q(planned_start__isnull=True)
+                condition=Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True)
                 | Q(planned_end__gte=models.F("planned_start")),
                 name="projects_project_planned_period",
                 violation_error_message=_("计划完工日期不能早于计划开工日期。"),
             ),
             models.CheckConstraint(
-                condition=Q(actual_end__isnull=True) | Q(actual_start__isnull=True)
+                condition=Q(actual_end__isnull=True)
+                | Q(actual_start__isnull=True)
                 | Q(actual_end__gte=models.F("actual_start")),
                 name="projects_project_actual_period",
                 violation_error_message=_("实际完工日期不能早于实际开工日期。"),
@@ -143,9 +149,12 @@ class Project(PrimaryModel):
             errors.setdefault("actual_end", []).append(_("未开工的项目不能有完工日期。"))
         if self.supporter_id and self.division_id and self.programme_id and self.plan_year:
             on = self.planned_start or datetime.date(self.plan_year, 1, 1)
-            if find_covering_pairing(
-                programme=self.programme, supporter=self.supporter, division=self.division, on=on
-            ) is None:
+            if (
+                find_covering_pairing(
+                    programme=self.programme, supporter=self.supporter, division=self.division, on=on
+                )
+                is None
+            ):
                 errors.setdefault("division", []).append(
                     _("{supporter} 在 {date} 与 {division} 及其上级均无结对关系。").format(
                         supporter=self.supporter, date=on, division=self.division
@@ -182,4 +191,6 @@ class ProjectStatusChange(ChangeLoggedModel):
         ]
 
     def __str__(self):
-        return f"{self.project.code}: {self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+        return (
+            f"{self.project.code}: {self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+        )

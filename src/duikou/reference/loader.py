@@ -194,7 +194,9 @@ def load_reference(*, user=None) -> dict[str, int]:
     """Load or refresh all reference data in one transaction; returns created/updated counts."""
     counts: Counter = Counter()
     with transaction.atomic():
-        batch = ImportBatch.objects.create(kind=ImportBatch.Kind.REFERENCE, label="load-reference", created_by=user)
+        batch = ImportBatch.objects.create(
+            kind=ImportBatch.Kind.REFERENCE, label="load-reference", created_by=user
+        )
         with change_context(user=user, source="system", import_batch=batch, note="load-reference"):
             divisions = load_divisions(counts)
             organizations = load_organizations(divisions, counts)

@@ -35,7 +35,10 @@ class Assignment(PrimaryModel):
     """
 
     programme = models.ForeignKey(
-        "programmes.Programme", verbose_name=_("援助计划"), on_delete=models.PROTECT, related_name="assignments"
+        "programmes.Programme",
+        verbose_name=_("援助计划"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
     )
     batch = models.ForeignKey(
         "programmes.Batch",
@@ -59,7 +62,9 @@ class Assignment(PrimaryModel):
     start_date = models.DateField(_("进疆日期"))
     planned_end = models.DateField(_("计划期满"))
     actual_end = models.DateField(_("实际离疆"), null=True, blank=True)
-    team = models.CharField(_("组团式团队"), max_length=200, blank=True, help_text=_("如：莎车县人民医院组团式医疗队"))
+    team = models.CharField(
+        _("组团式团队"), max_length=200, blank=True, help_text=_("如：莎车县人民医院组团式医疗队")
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -89,7 +94,11 @@ class Assignment(PrimaryModel):
 
     @property
     def planned_months(self) -> int:
-        return (self.planned_end.year - self.start_date.year) * 12 + self.planned_end.month - self.start_date.month
+        return (
+            (self.planned_end.year - self.start_date.year) * 12
+            + self.planned_end.month
+            - self.start_date.month
+        )
 
     def clean(self):
         super().clean()

@@ -214,7 +214,7 @@ def test_queryset_bulk_create_logs_each_row():
 
 
 def test_queryset_bulk_create_with_ignore_conflicts_is_refused():
-    """The database does not say which rows it inserted, so they could not be logged: refuse, write nothing."""
+    """The database does not say which rows it inserted, so they could not be logged: refuse."""
     programme = make_programme()
     count = ObjectChange.objects.count()
 

@@ -59,7 +59,9 @@ def generate_dataset(*, scale: float = 1.0, seed: int = 1, user=None, progress=p
 
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            kind=ImportBatch.Kind.GENERATED, label=f"generate --scale {scale} --seed {seed}", created_by=user,
+            kind=ImportBatch.Kind.GENERATED,
+            label=f"generate --scale {scale} --seed {seed}",
+            created_by=user,
             parameters={"scale": scale, "seed": seed, "as_of": AS_OF.isoformat()},
         )
         with change_context(user=user, source="system", import_batch=batch, note=batch.label):
@@ -67,8 +69,15 @@ def generate_dataset(*, scale: float = 1.0, seed: int = 1, user=None, progress=p
             rows, labels = build_rows(scale=scale, seed=seed, writer=writer, progress=progress)
             timings["build_seconds"] = round(time.perf_counter() - started, 2)
             write_started = time.perf_counter()
-            loaded = [Project, ProjectStatusChange, LedgerEntry, Assignment, Measurement, PlantedAnomaly,
-                      ObjectChange]
+            loaded = [
+                Project,
+                ProjectStatusChange,
+                LedgerEntry,
+                Assignment,
+                Measurement,
+                PlantedAnomaly,
+                ObjectChange,
+            ]
             with indexes_and_foreign_keys_deferred(loaded):
                 write_rows(writer, rows, labels, batch, progress)
             writer.finish()
@@ -83,21 +92,30 @@ def generate_dataset(*, scale: float = 1.0, seed: int = 1, user=None, progress=p
 def write_rows(writer: BulkWriter, rows: dict, labels: list[dict], batch: ImportBatch, progress) -> None:
     """Parents before children, each table with its change-log rows."""
     writer.write(Project, rows["projects"], _describe_project)
-    writer.write(ProjectStatusChange, rows["status_changes"],
-                 lambda r: f"{r['project_id']}: {r['from_status'] or '—'} → {r['to_status']}")
+    writer.write(
+        ProjectStatusChange,
+        rows["status_changes"],
+        lambda r: f"{r['project_id']}: {r['from_status'] or '—'} → {r['to_status']}",
+    )
     progress(f"  写入项目 {len(rows['projects']):,} 个 · projects written")
     writer.write(LedgerEntry, rows["ledger"], _describe_entry)
     progress(f"  写入资金分录 {len(rows['ledger']):,} 笔 · ledger entries written")
     writer.write(Assignment, rows["assignments"], lambda r: f"{r['person_name']}（{r['host_unit']}）")
     writer.write(Measurement, rows["measurements"], lambda r: f"{r['indicator_id']} {r['value']}")
     progress(f"  写入干部人才 {len(rows['assignments']):,} 人次、成效数据 {len(rows['measurements']):,} 条")
-    label_rows = [{
-        "id": key, "kind": item["kind"],
-        "project_id": item["project"]["id"] if item["project"] else None,
-        "other_project_id": item["other_project"]["id"] if item["other_project"] else None,
-        "supporter_id": item["supporter_id"], "year": item["year"], "detail": item["detail"],
-        "import_batch_id": batch.pk,
-    } for item, key in zip(labels, writer.reserve_ids(PlantedAnomaly, len(labels)), strict=True)]
+    label_rows = [
+        {
+            "id": key,
+            "kind": item["kind"],
+            "project_id": item["project"]["id"] if item["project"] else None,
+            "other_project_id": item["other_project"]["id"] if item["other_project"] else None,
+            "supporter_id": item["supporter_id"],
+            "year": item["year"],
+            "detail": item["detail"],
+            "import_batch_id": batch.pk,
+        }
+        for item, key in zip(labels, writer.reserve_ids(PlantedAnomaly, len(labels)), strict=True)
+    ]
     writer.write(PlantedAnomaly, label_rows, str, log=False)
 
 
@@ -120,8 +138,14 @@ def build_rows(*, scale: float, seed: int, writer: BulkWriter, progress=print) -
                 continue
             if (supporter.name, year) in low_years:
                 share = factory.lower_livelihood_share(own)
-                labels.append(label("low_livelihood_share", supporter_id=supporter.id, year=year,
-                                    share=str(share.quantize(Decimal("0.0001")))))
+                labels.append(
+                    label(
+                        "low_livelihood_share",
+                        supporter_id=supporter.id,
+                        year=year,
+                        share=str(share.quantize(Decimal("0.0001"))),
+                    )
+                )
             else:
                 factory.ensure_livelihood_share(own)
         placed.extend(year_projects)
@@ -142,12 +166,22 @@ def build_rows(*, scale: float, seed: int, writer: BulkWriter, progress=print) -
     status_changes = []
     for project in projects:
         for from_status, to_status, on in project["_steps"]:
-            status_changes.append({
-                "id": None, "created": now, "last_updated": now, "project_id": project["id"],
-                "from_status": from_status, "to_status": to_status, "effective_on": on, "changed_by_id": None,
-                "note": "",
-            })
-    for row, key in zip(status_changes, writer.reserve_ids(ProjectStatusChange, len(status_changes)), strict=True):
+            status_changes.append(
+                {
+                    "id": None,
+                    "created": now,
+                    "last_updated": now,
+                    "project_id": project["id"],
+                    "from_status": from_status,
+                    "to_status": to_status,
+                    "effective_on": on,
+                    "changed_by_id": None,
+                    "note": "",
+                }
+            )
+    for row, key in zip(
+        status_changes, writer.reserve_ids(ProjectStatusChange, len(status_changes)), strict=True
+    ):
         row["id"] = key
 
     ledger = LedgerFactory(rng, AS_OF, lambda n: writer.reserve_ids(LedgerEntry, n), now)
@@ -172,16 +206,23 @@ def build_rows(*, scale: float, seed: int, writer: BulkWriter, progress=print) -
 
     labels.extend(planter.labels)
     return {
-        "projects": projects, "status_changes": status_changes, "ledger": entries,
-        "assignments": assignments, "measurements": outcome.rows,
+        "projects": projects,
+        "status_changes": status_changes,
+        "ledger": entries,
+        "assignments": assignments,
+        "measurements": outcome.rows,
     }, labels
 
 
 def _low_livelihood_years(world, rng: random.Random, scale: float) -> set[tuple[str, int]]:
     """Which supporter-years get a planted 民生 share below target (not the last year, not tiny ones)."""
     count = planted_count("low_livelihood_share", scale)
-    candidates = [(s.name, year) for s in world.top_supporters if s.weight >= 4
-                  for year in range(FIRST_YEAR + 2, LAST_YEAR)]
+    candidates = [
+        (s.name, year)
+        for s in world.top_supporters
+        if s.weight >= 4
+        for year in range(FIRST_YEAR + 2, LAST_YEAR)
+    ]
     return set(rng.sample(candidates, count))
 
 

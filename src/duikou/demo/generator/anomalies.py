@@ -28,8 +28,14 @@ def planted_count(kind: str, scale: float) -> int:
 
 
 def label(kind: str, project: dict | None = None, other: dict | None = None, **detail) -> dict:
-    return {"kind": kind, "project": project, "other_project": other, "supporter_id": detail.pop("supporter_id", None),
-            "year": detail.pop("year", None), "detail": detail}
+    return {
+        "kind": kind,
+        "project": project,
+        "other_project": other,
+        "supporter_id": detail.pop("supporter_id", None),
+        "year": detail.pop("year", None),
+        "detail": detail,
+    }
 
 
 @lru_cache(maxsize=1)
@@ -59,38 +65,68 @@ class Planter:
     # -- single-project anomalies -------------------------------------------
     def completed_not_accepted(self, projects):
         cutoff = add_days(self.as_of, -365)
-        for project in self.pick(projects, planted_count("completed_not_accepted", self.scale),
-                                 lambda p: p["status"] in (ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER)
-                                 and p["actual_end"] <= cutoff):
-            project["_steps"] = [s for s in project["_steps"] if s[1] not in (ProjectStatus.ACCEPTED,
-                                                                               ProjectStatus.HANDED_OVER)]
+        for project in self.pick(
+            projects,
+            planted_count("completed_not_accepted", self.scale),
+            lambda p: (
+                p["status"] in (ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER)
+                and p["actual_end"] <= cutoff
+            ),
+        ):
+            project["_steps"] = [
+                s
+                for s in project["_steps"]
+                if s[1] not in (ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER)
+            ]
             ProjectFactory.apply_steps(project)
-            self.labels.append(label(AnomalyKind.COMPLETED_NOT_ACCEPTED, project,
-                                     completed_on=project["actual_end"].isoformat()))
+            self.labels.append(
+                label(
+                    AnomalyKind.COMPLETED_NOT_ACCEPTED,
+                    project,
+                    completed_on=project["actual_end"].isoformat(),
+                )
+            )
 
     def idle_balance(self, projects):
         """Funds arrived, the project stalled at 批复, nothing disbursed for well over a year."""
-        for project in self.pick(projects, planted_count("idle_balance", self.scale),
-                                 lambda p: 2020 <= p["plan_year"] <= 2023 and p["is_fixed_asset"]
-                                 and p["status"] in DONE):
-            project["_steps"] = [s for s in project["_steps"] if s[1] in (
-                "", ProjectStatus.RESERVE, ProjectStatus.PLANNED, ProjectStatus.APPROVED)]
+        for project in self.pick(
+            projects,
+            planted_count("idle_balance", self.scale),
+            lambda p: 2020 <= p["plan_year"] <= 2023 and p["is_fixed_asset"] and p["status"] in DONE,
+        ):
+            project["_steps"] = [
+                s
+                for s in project["_steps"]
+                if s[1] in ("", ProjectStatus.RESERVE, ProjectStatus.PLANNED, ProjectStatus.APPROVED)
+            ]
             ProjectFactory.apply_steps(project)
             project["_idle"] = True
-            self.labels.append(label(AnomalyKind.IDLE_BALANCE, project, approved_on=project["_steps"][-1][2].isoformat()))
+            self.labels.append(
+                label(AnomalyKind.IDLE_BALANCE, project, approved_on=project["_steps"][-1][2].isoformat())
+            )
 
     def total_mismatch(self, projects):
         for project in self.pick(projects, planted_count("total_mismatch", self.scale), lambda p: True):
             delta = round_hundred(project["total_investment"] * Decimal(str(self.rng.uniform(0.05, 0.2))))
             recorded = project["total_investment"] + (delta if self.rng.random() < 0.5 else -delta)
-            self.labels.append(label(AnomalyKind.TOTAL_MISMATCH, project, recorded=str(recorded),
-                                     sources_total=str(project["total_investment"])))
+            self.labels.append(
+                label(
+                    AnomalyKind.TOTAL_MISMATCH,
+                    project,
+                    recorded=str(recorded),
+                    sources_total=str(project["total_investment"]),
+                )
+            )
             project["total_investment"] = recorded
 
     def office_buildings(self, projects):
-        for project in self.pick(projects, planted_count("office_building", self.scale),
-                                 lambda p: p["_category"] == "livelihood" and p["is_fixed_asset"]
-                                 and p["_place"].level == "county"):
+        for project in self.pick(
+            projects,
+            planted_count("office_building", self.scale),
+            lambda p: (
+                p["_category"] == "livelihood" and p["is_fixed_asset"] and p["_place"].level == "county"
+            ),
+        ):
             project["name"] = names.office_building_name(self.rng, project["_place"].name)
             self.labels.append(label(AnomalyKind.OFFICE_BUILDING, project, name=project["name"]))
 
@@ -100,23 +136,41 @@ class Planter:
             if project["id"] not in self.used:
                 by_place_year.setdefault((project["division_id"], project["plan_year"]), []).append(project)
         groups = [g for _, g in sorted(by_place_year.items()) if len(g) >= 2]
-        for group in self.rng.sample(groups, min(planted_count("duplicate_document", self.scale), len(groups))):
+        for group in self.rng.sample(
+            groups, min(planted_count("duplicate_document", self.scale), len(groups))
+        ):
             first, second = self.rng.sample(group, 2)
             self.used.update((first["id"], second["id"]))
             second["document_reference"] = first["document_reference"]
-            self.labels.append(label(AnomalyKind.DUPLICATE_DOCUMENT, first, second,
-                                     document_reference=first["document_reference"]))
+            self.labels.append(
+                label(
+                    AnomalyKind.DUPLICATE_DOCUMENT,
+                    first,
+                    second,
+                    document_reference=first["document_reference"],
+                )
+            )
 
     # -- pairs of projects -----------------------------------------------------
     def similar_projects(self, projects, programme_id, now) -> list[dict]:
         """New projects that duplicate, re-phase or nearly resemble existing ones; returns the new rows."""
         created = []
-        plans = [(AnomalyKind.NEAR_DUPLICATE, planted_count("near_duplicate", self.scale)),
-                 (AnomalyKind.PHASE, planted_count("phase", self.scale)),
-                 (AnomalyKind.NEAR_MISS, planted_count("near_miss", self.scale))]
+        plans = [
+            (AnomalyKind.NEAR_DUPLICATE, planted_count("near_duplicate", self.scale)),
+            (AnomalyKind.PHASE, planted_count("phase", self.scale)),
+            (AnomalyKind.NEAR_MISS, planted_count("near_miss", self.scale)),
+        ]
         for kind, count in plans:
-            sources = self.pick(projects, count, lambda p: p["is_fixed_asset"] and p["_place"].level == "county"
-                                and p["plan_year"] <= 2024 and "（" not in p["name"])
+            sources = self.pick(
+                projects,
+                count,
+                lambda p: (
+                    p["is_fixed_asset"]
+                    and p["_place"].level == "county"
+                    and p["plan_year"] <= 2024
+                    and "（" not in p["name"]
+                ),
+            )
             for source in sources:
                 twin = self.twin(source, kind, programme_id, now)
                 self.used.add(twin["id"])
@@ -130,13 +184,19 @@ class Planter:
         supporter = source["_supporter"]
         if kind == AnomalyKind.NEAR_DUPLICATE:
             # Another supporter paired with the same county, where one exists (a province and its city).
-            alternatives = [s for s in factory.world.supporters.values() if s.id != supporter.id
-                            and any(p.id == source["_place"].id for p, _ in s.pairings)]
+            alternatives = [
+                s
+                for s in factory.world.supporters.values()
+                if s.id != supporter.id and any(p.id == source["_place"].id for p, _ in s.pairings)
+            ]
             if alternatives:
                 supporter = rng.choice(sorted(alternatives, key=lambda s: s.name))
         twin = {
-            "_top": source["_top"], "_supporter": supporter, "_place": source["_place"],
-            "_category": source["_category"], "implementation_level": source["implementation_level"],
+            "_top": source["_top"],
+            "_supporter": supporter,
+            "_place": source["_place"],
+            "_category": source["_category"],
+            "implementation_level": source["implementation_level"],
             "plan_year": year,
             "aid_amount": round_hundred(source["aid_amount"] * Decimal(str(rng.uniform(0.8, 1.2)))),
         }
@@ -153,8 +213,11 @@ class Planter:
                 twin["is_in_plan"] = not source["is_in_plan"]
             detail = {"variant": variant}
         elif kind == AnomalyKind.PHASE:
-            name = source["name"].replace("建设项目", "（二期）建设项目") if "建设项目" in source["name"] \
+            name = (
+                source["name"].replace("建设项目", "（二期）建设项目")
+                if "建设项目" in source["name"]
                 else source["name"] + "（二期）"
+            )
             detail = {"phase": "二期"}
         else:
             name = self.near_miss_name(source)
@@ -187,13 +250,17 @@ class Planter:
 
     # -- ledger anomalies --------------------------------------------------------
     def ledger_anomalies(self, projects, ledger):
-        for project in self.pick(projects, planted_count("disbursed_beyond_arrived", self.scale),
-                                 lambda p: p["status"] in DONE):
+        for project in self.pick(
+            projects, planted_count("disbursed_beyond_arrived", self.scale), lambda p: p["status"] in DONE
+        ):
             extra = round_hundred(project["aid_amount"] * Decimal(str(self.rng.uniform(0.1, 0.3))))
             ledger.entry(project, "disbursed", extra, add_days(project["actual_end"], -5), note="资金拨付")
             self.labels.append(label(AnomalyKind.DISBURSED_BEYOND_ARRIVED, project, excess=str(extra)))
-        for project in self.pick(projects, planted_count("spent_over_approved", self.scale),
-                                 lambda p: p["status"] in (ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER)):
+        for project in self.pick(
+            projects,
+            planted_count("spent_over_approved", self.scale),
+            lambda p: p["status"] in (ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER),
+        ):
             extra = round_hundred(project["aid_amount"] * Decimal(str(self.rng.uniform(0.15, 0.3))))
             on = add_days(project["actual_end"], -10)
             for kind, note in (("arrived", "追加资金到位"), ("disbursed", "追加拨付"), ("spent", "完成投资")):

@@ -13,8 +13,12 @@ from ..calibration import CORRECTION_SHARE
 from .dates import add_days, random_date
 from .projects import HUNDRED, round_hundred
 
-STARTED = {ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED,
-           ProjectStatus.HANDED_OVER}
+STARTED = {
+    ProjectStatus.UNDER_CONSTRUCTION,
+    ProjectStatus.COMPLETED,
+    ProjectStatus.ACCEPTED,
+    ProjectStatus.HANDED_OVER,
+}
 DONE = {ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER}
 
 
@@ -55,12 +59,20 @@ class LedgerFactory:
         self.entries.append(row)
         return row
 
-    def post(self, project: dict, kind: str, total: Decimal, parts: int, first: datetime.date,
-             last: datetime.date, note: str = "") -> list[dict]:
+    def post(
+        self,
+        project: dict,
+        kind: str,
+        total: Decimal,
+        parts: int,
+        first: datetime.date,
+        last: datetime.date,
+        note: str = "",
+    ) -> list[dict]:
         """Post `total` of `kind` in up to `parts` tranches dated between first and last, in order."""
         rng = self.rng
-        if total <= 0:
-            return []
+        if total <= 0 or first > self.as_of:
+            return []  # nothing has happened yet by the as-of date
         last = max(first, min(last, self.as_of))
         dates = sorted(random_date(rng, first, last) for _ in range(parts))
         rows = []
@@ -75,22 +87,40 @@ class LedgerFactory:
         planned_on = steps.get(ProjectStatus.PLANNED)
         if planned_on is None:
             return
-        self.entry(project, EntryKind.PLAN, aid, add_days(planned_on, rng.randint(10, 40)),
-                   document_reference=f"援疆资金计划〔{year}〕", note="年度援疆资金计划下达")
+        self.entry(
+            project,
+            EntryKind.PLAN,
+            aid,
+            add_days(planned_on, rng.randint(10, 40)),
+            document_reference=f"援疆资金计划〔{year}〕",
+            note="年度援疆资金计划下达",
+        )
         approved_on = steps.get(ProjectStatus.APPROVED)
         if approved_on is None:
             return  # cancelled or adjusted before approval: nothing arrived
         recent = (self.as_of - approved_on).days < 270
-        arrived_total = aid if (not recent or status in DONE) else round_hundred(aid * Decimal(str(rng.uniform(0.6, 1))))
-        arrivals = self.post(project, EntryKind.ARRIVED, arrived_total, rng.choice((1, 2, 2, 3)),
-                             add_days(planned_on, 20),
-                             min(add_days(planned_on, 240), steps.get(ProjectStatus.ADJUSTED, self.as_of)),
-                             note="资金到位")
+        arrived_total = (
+            aid if (not recent or status in DONE) else round_hundred(aid * Decimal(str(rng.uniform(0.6, 1))))
+        )
+        arrivals = self.post(
+            project,
+            EntryKind.ARRIVED,
+            arrived_total,
+            rng.choice((1, 2, 2, 3)),
+            add_days(planned_on, 20),
+            min(add_days(planned_on, 240), steps.get(ProjectStatus.ADJUSTED, self.as_of)),
+            note="资金到位",
+        )
         if not arrivals or idle:
             return
         if status == ProjectStatus.ADJUSTED:
-            self.entry(project, EntryKind.RETURNED, arrived_total,
-                       add_days(steps[ProjectStatus.ADJUSTED], rng.randint(10, 60)), note="项目调整，资金收回")
+            self.entry(
+                project,
+                EntryKind.RETURNED,
+                arrived_total,
+                add_days(steps[ProjectStatus.ADJUSTED], rng.randint(10, 60)),
+                note="项目调整，资金收回",
+            )
             return
         first_arrival = arrivals[0]["value_date"]
         if status in DONE:
@@ -101,8 +131,15 @@ class LedgerFactory:
             disbursed_share = rng.uniform(0, 0.3)
         disbursed_total = round_hundred(arrived_total * Decimal(str(disbursed_share)))
         end = steps.get(ProjectStatus.COMPLETED, self.as_of)
-        self.post(project, EntryKind.DISBURSED, disbursed_total, rng.randint(1, 5), add_days(first_arrival, 5),
-                  end, note="资金拨付")
+        self.post(
+            project,
+            EntryKind.DISBURSED,
+            disbursed_total,
+            rng.randint(1, 5),
+            add_days(first_arrival, 5),
+            end,
+            note="资金拨付",
+        )
         started_on = steps.get(ProjectStatus.UNDER_CONSTRUCTION)
         if started_on is None:
             return
@@ -113,8 +150,15 @@ class LedgerFactory:
         else:
             spent_share = rng.uniform(0.3, 0.85)
         spent_total = round_hundred(disbursed_total * Decimal(str(spent_share)))
-        self.post(project, EntryKind.SPENT, spent_total, rng.randint(2, 8), add_days(started_on, 10),
-                  add_days(end, 60), note="完成投资")
+        self.post(
+            project,
+            EntryKind.SPENT,
+            spent_total,
+            rng.randint(2, 8),
+            add_days(started_on, 10),
+            add_days(end, 60),
+            note="完成投资",
+        )
 
     def correct_some(self) -> int:
         """Replace a share of entries by a wrong posting, its reversal and the right posting."""
@@ -127,13 +171,20 @@ class LedgerFactory:
             wrong = dict(entry, amount=right_amount * 10, note=entry["note"] + "（录入错误）", _reverses=None)
             self.entries.append(wrong)
             reversal_on = min(add_days(entry["value_date"], rng.randint(1, 20)), self.as_of)
-            self.entries.append(dict(entry, amount=-wrong["amount"], value_date=reversal_on,
-                                     note="冲正：金额录入错误（多录一位）", _reverses=wrong))
+            self.entries.append(
+                dict(
+                    entry,
+                    amount=-wrong["amount"],
+                    value_date=reversal_on,
+                    note="冲正：金额录入错误（多录一位）",
+                    _reverses=wrong,
+                )
+            )
             corrected += 1
         return corrected
 
     def assign_ids(self) -> list[dict]:
-        """Sort entries by date (as they were posted) and give out keys; reversals point at their originals."""
+        """Sort entries by date, as they were posted, and give out keys; reversals point at originals."""
         self.entries.sort(key=lambda e: (e["value_date"], e["project_id"], e["kind"]))
         for entry, key in zip(self.entries, self.ids_for(len(self.entries)), strict=True):
             entry["id"] = key

@@ -47,12 +47,18 @@ class AssignmentFactory:
 
     def assignment(self, kind: str, supporter, wave: datetime.date) -> dict:
         rng = self.rng
-        places = [p for p, since in supporter.pairings
-                  if p.level in ("county", "xpcc_division", "prefecture")
-                  and (p.valid_from is None or p.valid_from <= wave)]
+        places = [
+            p
+            for p, since in supporter.pairings
+            if p.level in ("county", "xpcc_division", "prefecture")
+            and (p.valid_from is None or p.valid_from <= wave)
+        ]
         place = rng.choice(places)
-        start = add_days(wave, rng.randint(-20, 40)) if kind != "short_term" else random_date(
-            rng, wave, datetime.date(wave.year, 11, 30))
+        start = (
+            add_days(wave, rng.randint(-20, 40))
+            if kind != "short_term"
+            else random_date(rng, wave, datetime.date(wave.year, 11, 30))
+        )
         months = TERM_MONTHS[kind] if kind != "short_term" else rng.choice((1, 2, 3, 6))
         if kind in ("teacher", "doctor") and rng.random() < 0.4:
             months = 18

@@ -57,7 +57,9 @@ class ProjectFactory:
         self.used_names: set[tuple[int, str]] = set()
 
     # -- placement ------------------------------------------------------------
-    def targets(self, supporter: Supporter, year: int) -> tuple[list[tuple[Place, str]], list[tuple[Place, str]]]:
+    def targets(
+        self, supporter: Supporter, year: int
+    ) -> tuple[list[tuple[Place, str]], list[tuple[Place, str]]]:
         """(grassroots targets, upper-level targets) the supporter's pairings allow in `year`."""
         start = datetime.date(year, 12, 31)
         grassroots, upper = [], []
@@ -69,9 +71,12 @@ class ProjectFactory:
             elif place.level == "xpcc_division":
                 upper.append((place, ImplementationLevel.XPCC_DIVISION))
                 grassroots.append((place, ImplementationLevel.REGIMENT))
-            elif place.level in ("county", "regiment"):
-                if place.valid_from is None or place.valid_from.year < year:
-                    grassroots.append((place, "county" if place.level == "county" else ImplementationLevel.REGIMENT))
+            elif place.level in ("county", "regiment") and (
+                place.valid_from is None or place.valid_from.year < year
+            ):
+                grassroots.append(
+                    (place, "county" if place.level == "county" else ImplementationLevel.REGIMENT)
+                )
         return grassroots, upper
 
     def place_project(self, supporter: Supporter, year: int) -> tuple[Supporter, Place, str]:
@@ -90,8 +95,11 @@ class ProjectFactory:
                 level = ImplementationLevel.COMPANY
         acting = supporter
         if place.level in ("county", "regiment"):
-            subs = [s for s in self.world.sub_supporters_of(supporter)
-                    if any(p.id == place.id and (since is None or since.year <= year) for p, since in s.pairings)]
+            subs = [
+                s
+                for s in self.world.sub_supporters_of(supporter)
+                if any(p.id == place.id and (since is None or since.year <= year) for p, since in s.pairings)
+            ]
             if subs and rng.random() < SUB_SUPPORTER_SHARE:
                 acting = rng.choice(subs)
         return acting, place, level
@@ -109,10 +117,17 @@ class ProjectFactory:
                 size = math.exp(rng.gauss(0, SIZE_SIGMA)) * CATEGORY_MIX[category][1]
                 if level in (ImplementationLevel.PREFECTURE, ImplementationLevel.XPCC_DIVISION):
                     size *= 1.3
-                projects.append({
-                    "_top": supporter, "_supporter": acting, "_place": place, "_category": category,
-                    "_size": size, "implementation_level": level, "plan_year": year,
-                })
+                projects.append(
+                    {
+                        "_top": supporter,
+                        "_supporter": acting,
+                        "_place": place,
+                        "_category": category,
+                        "_size": size,
+                        "implementation_level": level,
+                        "plan_year": year,
+                    }
+                )
         self._scale_to_funds(projects, year)
         return projects
 
@@ -134,15 +149,19 @@ class ProjectFactory:
 
     def ensure_livelihood_share(self, projects: list[dict], minimum=Decimal("0.81")):
         """Lift a supporter-year to the 民生 target by moving its largest other projects into 民生."""
-        others = sorted((p for p in projects if p["_category"] not in self.livelihood),
-                        key=lambda p: p["aid_amount"], reverse=True)
+        others = sorted(
+            (p for p in projects if p["_category"] not in self.livelihood),
+            key=lambda p: p["aid_amount"],
+            reverse=True,
+        )
         while self.livelihood_share(projects) < minimum and others:
             others.pop(0)["_category"] = "livelihood"
 
     def lower_livelihood_share(self, projects: list[dict], ceiling=Decimal("0.76")) -> Decimal:
         """Plant a supporter-year below the 民生 target (a known anomaly)."""
-        livelihood = sorted((p for p in projects if p["_category"] in self.livelihood),
-                            key=lambda p: p["aid_amount"])
+        livelihood = sorted(
+            (p for p in projects if p["_category"] in self.livelihood), key=lambda p: p["aid_amount"]
+        )
         while self.livelihood_share(projects) >= ceiling and livelihood:
             livelihood.pop(0)["_category"] = self.rng.choice(["exchanges", "talent"])
         return self.livelihood_share(projects)
@@ -164,35 +183,39 @@ class ProjectFactory:
         else:
             local = round_hundred(aid * Decimal(str(rng.uniform(0, 0.3))))
         other = round_hundred(aid * Decimal(str(rng.uniform(0, 0.4)))) if rng.random() < 0.3 else ZERO
-        project.update({
-            "id": next(self.ids),
-            "created": now,
-            "last_updated": now,
-            "description": "",
-            "comments": "",
-            "programme_id": programme_id,
-            "code": f"XJ-{year}-{code_key[1]}-{self.sequence[code_key]:04d}",
-            "name": name,
-            "supporter_id": supporter.id,
-            "division_id": place.id,
-            "category_id": self.world.categories[category].pk,
-            "delivery_mode": "turnkey" if is_fixed_asset and rng.random() < 0.3 else "cheque",
-            "construction_type": "continuing" if rng.random() < 0.12 else "new",
-            "is_in_plan": rng.random() >= 0.05,
-            "is_fixed_asset": is_fixed_asset,
-            "local_matching": local,
-            "other_funding": other,
-            "total_investment": aid + local + other,
-            "latitude": None,
-            "longitude": None,
-            "is_employment_oriented": category == "industry" or "就业" in name,
-            "flagship": "百村千厂" if "百村千厂" in name else "",
-            "document_reference": self.document_reference(place, year),
-        })
+        project.update(
+            {
+                "id": next(self.ids),
+                "created": now,
+                "last_updated": now,
+                "description": "",
+                "comments": "",
+                "programme_id": programme_id,
+                "code": f"XJ-{year}-{code_key[1]}-{self.sequence[code_key]:04d}",
+                "name": name,
+                "supporter_id": supporter.id,
+                "division_id": place.id,
+                "category_id": self.world.categories[category].pk,
+                "delivery_mode": "turnkey" if is_fixed_asset and rng.random() < 0.3 else "cheque",
+                "construction_type": "continuing" if rng.random() < 0.12 else "new",
+                "is_in_plan": rng.random() >= 0.05,
+                "is_fixed_asset": is_fixed_asset,
+                "local_matching": local,
+                "other_funding": other,
+                "total_investment": aid + local + other,
+                "latitude": None,
+                "longitude": None,
+                "is_employment_oriented": category == "industry" or "就业" in name,
+                "flagship": "百村千厂" if "百村千厂" in name else "",
+                "document_reference": self.document_reference(place, year),
+            }
+        )
         self.schedule(project)
         return project
 
-    def unique_name(self, category: str, place: Place, place_name: str, supporter_name: str, year: int) -> str:
+    def unique_name(
+        self, category: str, place: Place, place_name: str, supporter_name: str, year: int
+    ) -> str:
         """A name not yet used in this place, so only planted pairs look alike."""
         for _ in range(12):
             name = names.project_name(self.rng, category, place_name, supporter_name)
@@ -228,13 +251,19 @@ class ProjectFactory:
         approved_on = max(add_days(planned_start, -rng.randint(10, 60)), add_days(planned_on, 7))
         fate = rng.random()
         if fate < 0.02:
-            steps.append((ProjectStatus.PLANNED, ProjectStatus.CANCELLED, add_days(approved_on, rng.randint(0, 40))))
+            steps.append(
+                (ProjectStatus.PLANNED, ProjectStatus.CANCELLED, add_days(approved_on, rng.randint(0, 40)))
+            )
         elif fate < 0.035:
-            steps.append((ProjectStatus.PLANNED, ProjectStatus.ADJUSTED, add_days(approved_on, rng.randint(0, 40))))
+            steps.append(
+                (ProjectStatus.PLANNED, ProjectStatus.ADJUSTED, add_days(approved_on, rng.randint(0, 40)))
+            )
         elif fate < 0.045:
             # Approved, funds arrived, then the plan was adjusted: the funds go back (收回).
             steps.append((ProjectStatus.PLANNED, ProjectStatus.APPROVED, approved_on))
-            steps.append((ProjectStatus.APPROVED, ProjectStatus.ADJUSTED, add_days(approved_on, rng.randint(90, 200))))
+            steps.append(
+                (ProjectStatus.APPROVED, ProjectStatus.ADJUSTED, add_days(approved_on, rng.randint(90, 200)))
+            )
         else:
             steps.append((ProjectStatus.PLANNED, ProjectStatus.APPROVED, approved_on))
             delay = rng.randint(0, 75) if rng.random() < 0.9 else rng.randint(76, 200)
@@ -246,7 +275,13 @@ class ProjectFactory:
             accepted = add_days(ended, rng.randint(30, 150))
             steps.append((ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED, accepted))
             if fixed:
-                steps.append((ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER, add_days(accepted, rng.randint(20, 120))))
+                steps.append(
+                    (
+                        ProjectStatus.ACCEPTED,
+                        ProjectStatus.HANDED_OVER,
+                        add_days(accepted, rng.randint(20, 120)),
+                    )
+                )
         project["_steps"] = [step for step in steps if step[2] <= as_of]
         self.apply_steps(project)
 

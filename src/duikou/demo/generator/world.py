@@ -72,12 +72,20 @@ def load_world(programme_code: str = "xinjiang") -> World:
         if place.parent_id is not None:
             children.setdefault(place.parent_id, []).append(place)
     supporters = {
-        o.name: Supporter(o.pk, o.name, o.short_name, o.parent.name if o.parent_id else None,
-                          SUPPORTER_WEIGHTS.get(o.name, 0))
+        o.name: Supporter(
+            o.pk,
+            o.name,
+            o.short_name,
+            o.parent.name if o.parent_id else None,
+            SUPPORTER_WEIGHTS.get(o.name, 0),
+        )
         for o in Organization.objects.supporters().select_related("parent").order_by("name")
     }
-    for pairing in Pairing.objects.filter(programme=programme, until__isnull=True).select_related(
-            "supporter").order_by("supporter__name", "division__code", "pk"):
+    for pairing in (
+        Pairing.objects.filter(programme=programme, until__isnull=True)
+        .select_related("supporter")
+        .order_by("supporter__name", "division__code", "pk")
+    ):
         supporters[pairing.supporter.name].pairings.append((places[pairing.division_id], pairing.since))
     return World(
         programme=programme,

@@ -71,7 +71,9 @@ def test_yearly_funds_match_published_figures(sf1):
 
 def test_about_2500_projects_a_year_with_a_skewed_size_distribution(sf1):
     by_year = defaultdict(list)
-    for year, amount in Project.objects.exclude(status__in=CLOSED_STATUSES).values_list("plan_year", "aid_amount"):
+    for year, amount in Project.objects.exclude(status__in=CLOSED_STATUSES).values_list(
+        "plan_year", "aid_amount"
+    ):
         by_year[year].append(amount)
     assert 2_300 <= len(by_year[2018]) <= 2_800
     assert 4_900 <= len(by_year[2021]) + len(by_year[2022]) <= 5_400  # published: 5,125 in two years
@@ -95,7 +97,8 @@ def test_category_shares_have_the_published_shape(sf1):
     # 浙江 → 阿克苏 2023: 民生 33%, 文化教育 29%, 产业 26%, 交往交流交融 7%, 智力 5%
     totals = defaultdict(Decimal)
     for code, amount in Project.objects.exclude(status__in=CLOSED_STATUSES).values_list(
-            "category__code", "aid_amount"):
+        "category__code", "aid_amount"
+    ):
         totals[code] += amount
     whole = sum(totals.values())
     share = {code: float(amount / whole) for code, amount in totals.items()}
@@ -112,20 +115,27 @@ def test_only_planted_supporter_years_fall_below_the_livelihood_target(sf1):
     for supporter in Organization.objects.top_level_supporters():
         for year in range(2010, 2026):
             value = shares(Scope(programme, year, year, supporter, as_of=datetime.date(2025, 12, 31)))[
-                "livelihood"]["value"]
+                "livelihood"
+            ]["value"]
             if value is not None and value < Decimal("0.80"):
                 below.add((supporter.pk, year))
-    planted = set(PlantedAnomaly.objects.filter(kind=AnomalyKind.LOW_LIVELIHOOD_SHARE)
-                  .values_list("supporter_id", "year"))
+    planted = set(
+        PlantedAnomaly.objects.filter(kind=AnomalyKind.LOW_LIVELIHOOD_SHARE).values_list(
+            "supporter_id", "year"
+        )
+    )
     assert len(planted) >= 2
     assert below == planted
 
 
 def test_statuses_agree_with_dates_and_history(sf1):
     as_of = datetime.date(2025, 12, 31)
-    assert not Project.objects.filter(status=ProjectStatus.UNDER_CONSTRUCTION, actual_start__isnull=True).exists()
-    assert not Project.objects.filter(status__in=[ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER],
-                                      accepted_on__isnull=True).exists()
+    assert not Project.objects.filter(
+        status=ProjectStatus.UNDER_CONSTRUCTION, actual_start__isnull=True
+    ).exists()
+    assert not Project.objects.filter(
+        status__in=[ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER], accepted_on__isnull=True
+    ).exists()
     assert not Project.objects.filter(actual_start__gt=as_of).exists()
     # every project's last status change is its status
     sample = Project.objects.order_by("?")[:300]
@@ -135,11 +145,17 @@ def test_statuses_agree_with_dates_and_history(sf1):
 
 
 def test_unplanted_completed_projects_were_accepted_within_150_days(sf1):
-    planted = set(PlantedAnomaly.objects.filter(kind=AnomalyKind.COMPLETED_NOT_ACCEPTED)
-                  .values_list("project_id", flat=True))
-    overdue = set(Project.objects.filter(status=ProjectStatus.COMPLETED,
-                                         actual_end__lt=datetime.date(2025, 12, 31) - datetime.timedelta(days=150))
-                  .values_list("pk", flat=True))
+    planted = set(
+        PlantedAnomaly.objects.filter(kind=AnomalyKind.COMPLETED_NOT_ACCEPTED).values_list(
+            "project_id", flat=True
+        )
+    )
+    overdue = set(
+        Project.objects.filter(
+            status=ProjectStatus.COMPLETED,
+            actual_end__lt=datetime.date(2025, 12, 31) - datetime.timedelta(days=150),
+        ).values_list("pk", flat=True)
+    )
     assert planted and overdue == planted
 
 
@@ -160,7 +176,8 @@ def test_jobs_and_people_match_published_orders_of_magnitude(sf1):
     assert 2_000 <= people["in_post"] <= 5_000
     terms = {kind: set() for kind in ("cadre", "professional")}
     for kind, start, end in Assignment.objects.filter(kind__in=terms).values_list(
-            "kind", "start_date", "planned_end")[:2000]:
+        "kind", "start_date", "planned_end"
+    )[:2000]:
         terms[kind].add((end.year - start.year) * 12 + end.month - start.month)
     assert terms == {"cadre": {36}, "professional": {18}}
 
@@ -171,7 +188,8 @@ def test_every_kind_of_anomaly_is_planted_and_listed(sf1):
     listed = json.loads(out.getvalue())
     assert set(listed["counts"]) == set(AnomalyKind.values)
     duplicates = PlantedAnomaly.objects.filter(kind=AnomalyKind.NEAR_DUPLICATE).select_related(
-        "project", "other_project")
+        "project", "other_project"
+    )
     for anomaly in duplicates[:50]:
         assert anomaly.project.division_id == anomaly.other_project.division_id
         assert anomaly.project.category_id == anomaly.other_project.category_id

@@ -53,12 +53,17 @@ def test_nineteen_supporters_each_with_front_headquarters(reference):
 def test_programme_configuration(reference):
     programme = Programme.objects.get(code="xinjiang")
     livelihood = set(
-        Category.objects.filter(programme=programme, counts_as_livelihood=True).values_list("short_name", flat=True)
+        Category.objects.filter(programme=programme, counts_as_livelihood=True).values_list(
+            "short_name", flat=True
+        )
     )
     assert livelihood == {"民生", "产业", "文化教育"}
     assert PolicyTarget.objects.get(metric="south_share").from_year == 2023
-    assert [str(t.threshold) for t in PolicyTarget.objects.in_force(2022).filter(metric__endswith="share")] == [
-        "0.8000", "0.8000",
+    assert [
+        str(t.threshold) for t in PolicyTarget.objects.in_force(2022).filter(metric__endswith="share")
+    ] == [
+        "0.8000",
+        "0.8000",
     ]
     assert programme.batches.count() == 7
 
@@ -69,11 +74,19 @@ def test_pairings_cover_counties_through_prefectures(reference):
     programme = Programme.objects.get(code="xinjiang")
     zhejiang = Organization.objects.get(name="浙江省")
     wushi = Division.objects.get(name="乌什县")
-    assert find_covering_pairing(programme=programme, supporter=zhejiang, division=wushi,
-                                 on=datetime.date(2015, 6, 1)) is not None
+    assert (
+        find_covering_pairing(
+            programme=programme, supporter=zhejiang, division=wushi, on=datetime.date(2015, 6, 1)
+        )
+        is not None
+    )
     shanghai = Organization.objects.get(name="上海市")
-    assert find_covering_pairing(programme=programme, supporter=shanghai, division=wushi,
-                                 on=datetime.date(2015, 6, 1)) is None
+    assert (
+        find_covering_pairing(
+            programme=programme, supporter=shanghai, division=wushi, on=datetime.date(2015, 6, 1)
+        )
+        is None
+    )
     assert Pairing.objects.filter(is_confirmed=False).exists()
 
 

@@ -34,7 +34,9 @@ class Command(BaseCommand):
         parser.add_argument("--supporter", help="援疆省市 name, short name or front HQ (includes its cities)")
         parser.add_argument("--division", help="division code or name (includes the divisions under it)")
         parser.add_argument("--programme", default="xinjiang", help="programme code (default: xinjiang)")
-        parser.add_argument("--as-of", type=datetime.date.fromisoformat, help="count up to this date (default today)")
+        parser.add_argument(
+            "--as-of", type=datetime.date.fromisoformat, help="count up to this date (default today)"
+        )
 
     def handle(self, *args, **options):
         scope = self.scope_from(options)
@@ -48,9 +50,13 @@ class Command(BaseCommand):
         try:
             programme = Programme.objects.get(code=options["programme"])
         except Programme.DoesNotExist as error:
-            raise CommandError(f"找不到援助计划 {options['programme']}（先运行 duikou load-reference）。") from error
+            raise CommandError(
+                f"找不到援助计划 {options['programme']}（先运行 duikou load-reference）。"
+            ) from error
         if options["year"] is not None and (options["from_year"] or options["to_year"]):
-            raise CommandError("--year 与 --from-year/--to-year 不能同时使用。 Use --year or a range, not both.")
+            raise CommandError(
+                "--year 与 --from-year/--to-year 不能同时使用。 Use --year or a range, not both."
+            )
         first = options["year"] if options["year"] is not None else options["from_year"]
         last = options["year"] if options["year"] is not None else options["to_year"]
         supporter = division = None
@@ -64,8 +70,14 @@ class Command(BaseCommand):
                 raise CommandError(message)
             if message:
                 self.stderr.write(message)
-        return Scope(programme=programme, first_year=first, last_year=last, supporter=supporter,
-                     division=division, as_of=options["as_of"] or datetime.date.today())
+        return Scope(
+            programme=programme,
+            first_year=first,
+            last_year=last,
+            supporter=supporter,
+            division=division,
+            as_of=options["as_of"] or datetime.date.today(),
+        )
 
     def print_summary(self, figures: dict):
         funds, rates, shares = figures["funds"], figures["rates"], figures["shares"]
@@ -74,19 +86,30 @@ class Command(BaseCommand):
             return "—" if value is None else f"{value * 100:.1f}%"
 
         scope = figures["scope"]
-        years = scope["first_year"] if scope["first_year"] == scope["last_year"] else \
-            f"{scope['first_year'] or '…'}–{scope['last_year'] or '…'}"
-        self.stdout.write(f"范围 scope: {scope['programme']} {years} {scope['supporter'] or ''} "
-                          f"{scope['division'] or ''}（截至 {scope['as_of']}）")
-        self.stdout.write(f"资金 funds: 计划 {format_amount(funds['planned'])}，到位 {format_amount(funds['arrived'])}，"
-                          f"拨付 {format_amount(funds['disbursed'])}，支出 {format_amount(funds['spent'])}")
-        self.stdout.write(f"比率 rates: 到位率 {percent(rates['arrival'])}，支付率 {percent(rates['payment'])}，"
-                          f"开工率 {percent(rates['start'])}，完工率 {percent(rates['completion'])}")
+        years = (
+            scope["first_year"]
+            if scope["first_year"] == scope["last_year"]
+            else f"{scope['first_year'] or '…'}–{scope['last_year'] or '…'}"
+        )
+        self.stdout.write(
+            f"范围 scope: {scope['programme']} {years} {scope['supporter'] or ''} "
+            f"{scope['division'] or ''}（截至 {scope['as_of']}）"
+        )
+        self.stdout.write(
+            f"资金 funds: 计划 {format_amount(funds['planned'])}，到位 {format_amount(funds['arrived'])}，"
+            f"拨付 {format_amount(funds['disbursed'])}，支出 {format_amount(funds['spent'])}"
+        )
+        self.stdout.write(
+            f"比率 rates: 到位率 {percent(rates['arrival'])}，支付率 {percent(rates['payment'])}，"
+            f"开工率 {percent(rates['start'])}，完工率 {percent(rates['completion'])}"
+        )
         for key, label in (("livelihood", "民生"), ("grassroots", "基层"), ("south", "南疆")):
             share = shares[key]
             verdict = {True: "达标 met", False: "未达标 not met", None: "无适用目标 no target"}[share["met"]]
             target = "" if share["target"] is None else f"（目标 ≥{percent(share['target'])}）"
             self.stdout.write(f"{label}占比 {percent(share['value'])}{target} {verdict}")
         projects, people = figures["projects"], figures["people"]
-        self.stdout.write(f"项目 projects: {projects['total']:,} 个；在岗干部人才 {people['in_post']:,} 人，"
-                          f"{people['person_times']:,} 人次；带动就业 {figures['outcomes']['jobs_created']:,} 人")
+        self.stdout.write(
+            f"项目 projects: {projects['total']:,} 个；在岗干部人才 {people['in_post']:,} 人，"
+            f"{people['person_times']:,} 人次；带动就业 {figures['outcomes']['jobs_created']:,} 人"
+        )

@@ -9,10 +9,25 @@ from duikou.core.context import change_context
 DEMO_ACCOUNTS = [
     # username, password, is_superuser, description
     ("admin", "duikou-admin-2026", True, "平台管理员（全部权限）· platform administrator"),
-    ("auditor", "duikou-audit-2026", False, "审计（只读，含变更记录）· auditor, read-only including the change log"),
+    (
+        "auditor",
+        "duikou-audit-2026",
+        False,
+        "审计（只读，含变更记录）· auditor, read-only including the change log",
+    ),
 ]
-DOMAIN_APPS = ["core", "geo", "parties", "programmes", "pairings", "projects", "funds", "talent", "outcomes",
-               "demo"]
+DOMAIN_APPS = [
+    "core",
+    "geo",
+    "parties",
+    "programmes",
+    "pairings",
+    "projects",
+    "funds",
+    "talent",
+    "outcomes",
+    "demo",
+]
 
 
 class Command(BaseCommand):
@@ -23,13 +38,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
-            raise CommandError("DEBUG 关闭时不创建演示账号（密码是公开的）。 Refusing with DEBUG off: the passwords are public.")
+            raise CommandError(
+                "DEBUG 关闭时不创建演示账号（密码是公开的）。"
+                " Refusing with DEBUG off: the passwords are public."
+            )
         User = get_user_model()
-        view_permissions = Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS,
-                                                     codename__startswith="view_")
+        view_permissions = Permission.objects.filter(
+            content_type__app_label__in=DOMAIN_APPS, codename__startswith="view_"
+        )
         with change_context(source="command", note="demo-accounts"):
-            for username, password, is_superuser, description in DEMO_ACCOUNTS:
-                user, created = User.objects.get_or_create(username=username)
+            for username, password, is_superuser, _ in DEMO_ACCOUNTS:
+                user, _ = User.objects.get_or_create(username=username)
                 user.is_staff = True
                 user.is_superuser = is_superuser
                 user.set_password(password)

@@ -15,20 +15,28 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0, help="1 = SF1 (≈40,000 projects); 0.1 = a tenth")
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="1 = SF1 (≈40,000 projects); 0.1 = a tenth"
+        )
         parser.add_argument("--seed", type=int, default=1, help="same seed, same data set")
-        parser.add_argument("--replace", action="store_true", help="delete the loaded data set first (demo databases)")
+        parser.add_argument(
+            "--replace", action="store_true", help="delete the loaded data set first (demo databases)"
+        )
         parser.add_argument("--json", action="store_true", help="print counts and timings as JSON")
 
     def handle(self, *args, scale, seed, replace, **options):
         if scale <= 0 or scale > 50:
             raise CommandError("--scale must be in (0, 50].")
         if not Programme.objects.filter(code="xinjiang").exists():
-            raise CommandError("参考数据未加载，请先运行 duikou load-reference。 Run `duikou load-reference` first.")
+            raise CommandError(
+                "参考数据未加载，请先运行 duikou load-reference。 Run `duikou load-reference` first."
+            )
         if dataset_present():
             if not replace:
-                self.stdout.write("已有数据集，未做任何更改（如需重新生成请加 --replace）。"
-                                  " A data set is already loaded; nothing changed (use --replace to regenerate).")
+                self.stdout.write(
+                    "已有数据集，未做任何更改（如需重新生成请加 --replace）。"
+                    " A data set is already loaded; nothing changed (use --replace to regenerate)."
+                )
                 return
             removed = wipe_dataset()
             self.stdout.write(f"已删除原数据集 · removed: {removed}")
@@ -37,10 +45,17 @@ class Command(BaseCommand):
         batch = generate_dataset(scale=scale, seed=seed, progress=progress)
         seconds = round(time.perf_counter() - started, 2)
         if options["json"]:
-            self.stdout.write(json.dumps({"counts": batch.counts, "parameters": batch.parameters,
-                                          "seconds": seconds}, ensure_ascii=False, sort_keys=True))
+            self.stdout.write(
+                json.dumps(
+                    {"counts": batch.counts, "parameters": batch.parameters, "seconds": seconds},
+                    ensure_ascii=False,
+                    sort_keys=True,
+                )
+            )
             return
-        self.stdout.write(self.style.SUCCESS(
-            f"数据集已生成（{seconds} 秒）· data set generated in {seconds} s: "
-            + ", ".join(f"{name} {count:,}" for name, count in batch.counts.items())
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"数据集已生成（{seconds} 秒）· data set generated in {seconds} s: "
+                + ", ".join(f"{name} {count:,}" for name, count in batch.counts.items())
+            )
+        )

@@ -18,25 +18,36 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind=None, **options):
         anomalies = PlantedAnomaly.objects.select_related("project", "other_project", "supporter").order_by(
-            "kind", "pk")
+            "kind", "pk"
+        )
         if kind:
             anomalies = anomalies.filter(kind=kind)
-        rows = [{
-            "kind": anomaly.kind,
-            "label": anomaly.get_kind_display(),
-            "project": anomaly.project.code if anomaly.project_id else None,
-            "other_project": anomaly.other_project.code if anomaly.other_project_id else None,
-            "supporter": anomaly.supporter.name if anomaly.supporter_id else None,
-            "year": anomaly.year,
-            "detail": anomaly.detail,
-        } for anomaly in anomalies]
+        rows = [
+            {
+                "kind": anomaly.kind,
+                "label": anomaly.get_kind_display(),
+                "project": anomaly.project.code if anomaly.project_id else None,
+                "other_project": anomaly.other_project.code if anomaly.other_project_id else None,
+                "supporter": anomaly.supporter.name if anomaly.supporter_id else None,
+                "year": anomaly.year,
+                "detail": anomaly.detail,
+            }
+            for anomaly in anomalies
+        ]
         counts = Counter(row["kind"] for row in rows)
         if options["json"]:
-            self.stdout.write(json.dumps({"counts": dict(sorted(counts.items())), "anomalies": rows},
-                                         ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps(
+                    {"counts": dict(sorted(counts.items())), "anomalies": rows}, ensure_ascii=False, indent=2
+                )
+            )
             return
         for row in rows:
-            subject = " ↔ ".join(code for code in (row["project"], row["other_project"]) if code) or \
-                f"{row['supporter']} {row['year']}"
-            self.stdout.write(f"{row['label']:<16} {subject}  {json.dumps(row['detail'], ensure_ascii=False)}")
+            subject = (
+                " ↔ ".join(code for code in (row["project"], row["other_project"]) if code)
+                or f"{row['supporter']} {row['year']}"
+            )
+            self.stdout.write(
+                f"{row['label']:<16} {subject}  {json.dumps(row['detail'], ensure_ascii=False)}"
+            )
         self.stdout.write("合计 total: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

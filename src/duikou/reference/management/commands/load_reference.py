@@ -6,7 +6,9 @@ from duikou.reference.loader import load_reference
 
 
 class Command(BaseCommand):
-    help = "加载参考数据（区划、单位、援疆计划、结对关系、指标）；可重复执行。 Load reference data (idempotent)."
+    help = (
+        "加载参考数据（区划、单位、援疆计划、结对关系、指标）；可重复执行。 Load reference data (idempotent)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="print the counts as JSON")
