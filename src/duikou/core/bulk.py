@@ -211,13 +211,18 @@ def indexes_and_foreign_keys_deferred(models):
     its deferred foreign keys cheaply at commit, so there only indexes go.
     """
     tables = [model._meta.db_table for model in models]
-    if connection.vendor == "sqlite":
-        with _sqlite_indexes_dropped(tables):
-            yield
-        return
-    if connection.vendor != "postgresql":
-        yield
-        return
+    plan = {"postgresql": _postgresql_rebuild_plan, "sqlite": _sqlite_rebuild_plan}.get(connection.vendor)
+    drops, rebuilds = plan(tables) if plan else ([], [])
+    with connection.cursor() as cursor:
+        for statement in drops:
+            cursor.execute(statement)
+    yield
+    with connection.cursor() as cursor:
+        for statement in rebuilds:
+            cursor.execute(statement)
+
+
+def _postgresql_rebuild_plan(tables: list[str]) -> tuple[list[str], list[str]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -231,35 +236,26 @@ def indexes_and_foreign_keys_deferred(models):
             [tables],
         )
         indexes = cursor.fetchall()
-        # Dropping a foreign key alters the referenced table too, which PostgreSQL refuses while
-        # deferred checks of earlier writes in this transaction are queued: run those checks now.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for table, name, _ in foreign_keys:
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, _ in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-    yield
-    with connection.cursor() as cursor:
-        for _, definition in indexes:
-            cursor.execute(definition)
-        for table, name, definition in foreign_keys:
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    # Dropping a foreign key alters the referenced table too, which PostgreSQL refuses while
+    # deferred checks of earlier writes in this transaction are queued: run those checks first.
+    drops = ["SET CONSTRAINTS ALL IMMEDIATE", "SET CONSTRAINTS ALL DEFERRED"]
+    drops += [f'ALTER TABLE {table} DROP CONSTRAINT "{name}"' for table, name, _ in foreign_keys]
+    drops += [f'DROP INDEX "{name}"' for name, _ in indexes]
+    rebuilds = [definition for _, definition in indexes]
+    rebuilds += [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+        for table, name, definition in foreign_keys
+    ]
+    return drops, rebuilds
 
 
-@contextmanager
-def _sqlite_indexes_dropped(tables: list[str]):
+def _sqlite_rebuild_plan(tables: list[str]) -> tuple[list[str], list[str]]:
+    placeholders = ", ".join("%s" for _ in tables)
     with connection.cursor() as cursor:
-        placeholders = ", ".join("%s" for _ in tables)
         cursor.execute(
             f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
             f"AND tbl_name IN ({placeholders}) ORDER BY name",
             tables,
         )
         indexes = cursor.fetchall()
-        for name, _ in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-    yield
-    with connection.cursor() as cursor:
-        for _, definition in indexes:
-            cursor.execute(definition)
+    return [f'DROP INDEX "{name}"' for name, _ in indexes], [definition for _, definition in indexes]
