@@ -25,6 +25,7 @@ class LedgerEntry(AppendOnlyModel):
         verbose_name=_("援助计划"),
         on_delete=models.PROTECT,
         related_name="ledger_entries",
+        db_index=False,
     )
     kind = models.CharField(_("类型"), max_length=12, choices=EntryKind.choices)
     amount = models.DecimalField(_("金额（元）"), max_digits=16, decimal_places=2)
@@ -35,9 +36,14 @@ class LedgerEntry(AppendOnlyModel):
         verbose_name=_("支援方"),
         on_delete=models.PROTECT,
         related_name="ledger_entries",
+        db_index=False,
     )
     division = models.ForeignKey(
-        "geo.Division", verbose_name=_("受援地"), on_delete=models.PROTECT, related_name="ledger_entries"
+        "geo.Division",
+        verbose_name=_("受援地"),
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        db_index=False,
     )
     project = models.ForeignKey(
         "projects.Project",
@@ -47,6 +53,7 @@ class LedgerEntry(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="ledger_entries",
         help_text=_("尚未分配到项目的资金可不填"),
+        db_index=False,
     )
     document_reference = models.CharField(_("凭证/文号"), max_length=100, blank=True)
     import_batch = models.ForeignKey(
@@ -88,6 +95,7 @@ class LedgerEntry(AppendOnlyModel):
                 violation_error_message=_("资金年度须在 1990 到 2100 之间。"),
             ),
         ]
+        # Composite indexes also serve the foreign keys declared with db_index=False (leading column).
         indexes = [
             models.Index(fields=["project", "kind"], name="funds_project_kind_idx"),
             models.Index(fields=["programme", "fiscal_year", "kind"], name="funds_programme_year_kind_idx"),

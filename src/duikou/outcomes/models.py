@@ -78,7 +78,11 @@ class Measurement(PrimaryModel):
     """One value of an indicator for a project or division, a supporter and a period."""
 
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="measurements"
+        Indicator,
+        verbose_name=_("指标"),
+        on_delete=models.PROTECT,
+        related_name="measurements",
+        db_index=False,
     )
     project = models.ForeignKey(
         "projects.Project",
@@ -96,6 +100,7 @@ class Measurement(PrimaryModel):
         verbose_name=_("支援方"),
         on_delete=models.PROTECT,
         related_name="measurements",
+        db_index=False,
     )
     period_start = models.DateField(_("期间起"))
     period_end = models.DateField(_("期间止"))
@@ -132,6 +137,7 @@ class Measurement(PrimaryModel):
                 violation_error_message=_("该受援地该期间已有此指标的数据。"),
             ),
         ]
+        # Composite indexes also serve the foreign keys declared with db_index=False (leading column).
         indexes = [
             models.Index(fields=["indicator", "period_end"], name="outcomes_indicator_period_idx"),
             models.Index(fields=["supporter", "period_end"], name="outcomes_supporter_period_idx"),

@@ -34,15 +34,27 @@ class Project(PrimaryModel):
     """
 
     programme = models.ForeignKey(
-        "programmes.Programme", verbose_name=_("援助计划"), on_delete=models.PROTECT, related_name="projects"
+        "programmes.Programme",
+        verbose_name=_("援助计划"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        db_index=False,
     )
     code = models.CharField(_("项目编号"), max_length=40, unique=True)
     name = models.CharField(_("项目名称"), max_length=200)
     supporter = models.ForeignKey(
-        "parties.Organization", verbose_name=_("支援方"), on_delete=models.PROTECT, related_name="projects"
+        "parties.Organization",
+        verbose_name=_("支援方"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        db_index=False,
     )
     division = models.ForeignKey(
-        "geo.Division", verbose_name=_("受援地"), on_delete=models.PROTECT, related_name="projects"
+        "geo.Division",
+        verbose_name=_("受援地"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        db_index=False,
     )
     implementation_level = models.CharField(
         _("实施层级"), max_length=20, choices=ImplementationLevel.choices, default=ImplementationLevel.COUNTY
@@ -114,6 +126,7 @@ class Project(PrimaryModel):
                 violation_error_message=_("计划年度须在 1990 到 2100 之间。"),
             ),
         ]
+        # Composite indexes also serve the foreign keys declared with db_index=False (leading column).
         indexes = [
             models.Index(fields=["programme", "plan_year"], name="projects_programme_year_idx"),
             models.Index(fields=["supporter", "plan_year"], name="projects_supporter_year_idx"),

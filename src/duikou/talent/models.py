@@ -52,10 +52,18 @@ class Assignment(PrimaryModel):
     kind = models.CharField(_("人员类别"), max_length=20, choices=AssignmentKind.choices)
     sending_organization = models.CharField(_("派出单位"), max_length=200)
     supporter = models.ForeignKey(
-        "parties.Organization", verbose_name=_("支援方"), on_delete=models.PROTECT, related_name="assignments"
+        "parties.Organization",
+        verbose_name=_("支援方"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        db_index=False,
     )
     host_division = models.ForeignKey(
-        "geo.Division", verbose_name=_("受援地"), on_delete=models.PROTECT, related_name="assignments"
+        "geo.Division",
+        verbose_name=_("受援地"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        db_index=False,
     )
     host_unit = models.CharField(_("受援单位"), max_length=200)
     post = models.CharField(_("挂职岗位"), max_length=200, blank=True)
@@ -84,6 +92,7 @@ class Assignment(PrimaryModel):
                 violation_error_message=_("实际离疆日期不能早于进疆日期。"),
             ),
         ]
+        # Composite indexes also serve the foreign keys declared with db_index=False (leading column).
         indexes = [
             models.Index(fields=["supporter", "start_date"], name="talent_supporter_start_idx"),
             models.Index(fields=["host_division", "start_date"], name="talent_division_start_idx"),

@@ -58,6 +58,10 @@ def generate_dataset(*, scale: float = 1.0, seed: int = 1, user=None, progress=p
         outer_progress(f"[{time.perf_counter() - started:6.1f} s] {message}")
 
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A demo load can be re-run: not waiting for the WAL flush at commit is a safe trade here.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
         batch = ImportBatch.objects.create(
             kind=ImportBatch.Kind.GENERATED,
             label=f"generate --scale {scale} --seed {seed}",
