@@ -16,7 +16,7 @@ class LedgerEntryAdmin(ChangeLoggedAdmin):
     raw_id_fields = ("project", "reverses")
     list_select_related = ("supporter", "division", "project")
     readonly_fields = ("created", "change_log_link")
-    amount_wan = money_column("amount", _("金额"))
+    amount_wan = money_column("amount", _("金额（万元）"))
 
     def has_add_permission(self, request):
         return False

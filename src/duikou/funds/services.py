@@ -80,7 +80,8 @@ def reverse_entry(
         project_id=entry.project_id,
         document_reference=entry.document_reference,
         reverses=entry,
-        note=_("冲正：{reason}").format(reason=reason.strip()),
+        # Stored data, not interface text: the same words whatever language the poster uses.
+        note=f"冲正：{reason.strip()}",
     )
     reversal.full_clean()
     reversal.save()

@@ -30,7 +30,7 @@ class Indicator(PrimaryModel):
     )
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
-    unit = models.CharField(_("单位"), max_length=20)
+    unit = models.CharField(_("计量单位"), max_length=20)
     aggregation = models.CharField(
         _("汇总方式"), max_length=10, choices=Aggregation.choices, default=Aggregation.SUM
     )

@@ -43,7 +43,7 @@ class ProjectAdmin(ChangeLoggedAdmin):
         "accepted_on",
     )
     inlines = [ProjectStatusChangeInline]
-    aid_wan = money_column("aid_amount", _("援助资金"))
+    aid_wan = money_column("aid_amount", _("援助资金（万元）"))
 
 
 @admin.register(ProjectStatusChange)

@@ -43,7 +43,7 @@ def _unquote(text: str) -> str:
 
 
 def parse_po(path: Path) -> list[dict]:
-    """The entries of a PO file: msgctxt, msgid, msgid_plural, msgstr (a list), flags, obsolete.
+    """The entries of a PO file: msgctxt, msgid, msgid_plural, msgstr (plural index → text), flags, obsolete.
 
     Enough of the format for the files makemessages writes: comments, flags, continuation lines,
     plural forms, contexts and obsolete (#~) entries.
