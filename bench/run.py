@@ -10,12 +10,14 @@ The baseline is loaded twice, into two more fresh databases:
   * "as in the schema": COPY into the tables with their secondary indexes and
     foreign keys in place — what any plain bulk load pays;
   * "indexes and foreign keys deferred": the same COPY, with the tables' foreign
-    keys and secondary indexes dropped first and rebuilt after, as
-    `duikou.core.bulk.indexes_and_foreign_keys_deferred` does for our load.
+    keys and secondary indexes dropped first and rebuilt after by the very
+    statements `duikou.core.bulk.indexes_and_foreign_keys_deferred` runs for
+    our load (the plan is asked of the loader, not copied here).
 
 Nothing here runs inside the test suite: benchmarks are never timed tests.
-Databases whose names start with --database-prefix are created and dropped
-(all others are left alone). The run writes bench/results/latest.json and the
+It creates and drops three databases, <prefix>_load, <prefix>_copy and
+<prefix>_copy_deferred (--database-prefix, default duikou_bench), and touches
+no other. The run writes bench/results/latest.json and the
 section between the `bench:load` markers in docs/performance.md.
 
 Usage: .venv/bin/python bench/run.py [--scale 1] [--seed 1] [--repeat 1] [--keep]
@@ -33,6 +35,7 @@ import shlex
 import statistics
 import subprocess
 import sys
+import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +86,8 @@ tables' foreign keys and secondary indexes dropped for the load and rebuilt afte
 exported (`COPY (SELECT …) TO STDOUT`, CSV) and loaded with psycopg `COPY … FROM STDIN`, in one transaction,
 into another fresh database with the same schema and reference data: once with the tables' indexes and
 foreign keys as the schema has them (Django's foreign keys are checked at `COMMIT`, inside the timing), once
-with them dropped and rebuilt the way our loader does. The baseline does no Python work, moves no sequences
+with them dropped and rebuilt by the very statements our loader runs (its plan is asked of
+`duikou.core.bulk`; settings: {deferred_settings}). The baseline does no Python work, moves no sequences
 and runs no `ANALYZE`; its CSV files are read from the page cache. Row counts are checked equal in all three
 databases, and the reference data the rows point to are checked identical. A `CHECKPOINT` precedes every
 timed step.
@@ -108,10 +112,12 @@ the raw `COPY` with the same deferral.
 | **total** | **{total}** |
 
 Machine: {machine[nproc]} cores ({cpu}), {machine[memory_gib]} GiB memory, PostgreSQL {machine[postgresql]}
-(shared_buffers {shared_buffers}, maintenance_work_mem {maintenance_work_mem}), Python {machine[python]};
+(server defaults: shared_buffers {shared_buffers}, maintenance_work_mem {maintenance_work_mem}), Python
+{machine[python]};
 1-minute load average {load_average} at the start and right after each timed step: {load_after}. The
 machine was not reserved for the benchmark: a load average above its {machine[nproc]} cores means other work
 competed for them, which inflates the seconds and, less, the ratios.
+
 {end}"""
 DOC_INTRO = """# 性能 / Performance
 
@@ -158,7 +164,7 @@ def quoted(names: list[str]) -> str:
     return ", ".join(f'"{name}"' for name in names)
 
 
-def busy() -> float:
+def load_average() -> float:
     """The 1-minute load average, read right after a timed step: a sign of other work on the machine.
 
     The step itself accounts for about 1–2 (our process and its PostgreSQL backend); more than the number
@@ -250,7 +256,7 @@ def time_our_load(server: str, url: str, scale: str, seed: int) -> dict:
         "build_seconds": report["parameters"]["build_seconds"],
         "write_seconds": report["parameters"]["write_seconds"],
         "counts": report["counts"],
-        "load_average_after": busy(),
+        "load_average_after": load_average(),
     }
 
 
@@ -296,55 +302,53 @@ def export_rows(url: str, batch_id: int) -> list[Export]:
     return exports
 
 
-def deferrable_definitions(connection: psycopg.Connection) -> tuple[list[tuple], list[tuple]]:
-    """The foreign keys and secondary indexes of the loaded tables — the same catalogue queries as
-    `duikou.core.bulk.indexes_and_foreign_keys_deferred`, so the baseline defers exactly what our load does.
-    Primary keys and unique constraints stay."""
-    foreign_keys = connection.execute(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s) ORDER BY conname",
-        [DEFERRED_TABLES],
-    ).fetchall()
-    indexes = connection.execute(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT IN "
-        "(SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u', 'x')) ORDER BY indexname",
-        [DEFERRED_TABLES],
-    ).fetchall()
-    return foreign_keys, indexes
+def loader_rebuild_plan(url: str) -> tuple[list[str], list[str]]:
+    """The statements our loader runs to defer indexes and foreign keys, asked of the loader itself.
+
+    `duikou.core.bulk.indexes_and_foreign_keys_deferred` builds its plan (drop foreign keys and secondary
+    indexes; rebuild them with more sort memory) from the catalogue. Asking it for the plan, against the
+    same schema, keeps the baseline deferring exactly what our load defers, whatever the loader does
+    today. If the function is renamed, this fails loudly rather than measuring something else.
+    """
+    code = (
+        "import json; from duikou.core.bulk import rebuild_plan as plan; "
+        f"print(json.dumps(plan({json.dumps(DEFERRED_TABLES)})))"
+    )
+    drops, rebuilds = json.loads(run_duikou(url, "shell", "-c", code).strip().splitlines()[-1])
+    return drops, rebuilds
 
 
 def time_raw_copy(server: str, url: str, exports: list[Export], *, defer: bool) -> dict:
     """Load the exported files with COPY FROM STDIN in one transaction; the clock stops after COMMIT.
 
-    With `defer`, drop the foreign keys and secondary indexes first and rebuild them before COMMIT, as our
-    loader does; without it, the schema stays as it is (Django's foreign keys are DEFERRABLE INITIALLY
-    DEFERRED, so their checks run at COMMIT — inside the timing).
+    With `defer`, run our loader's plan around the COPY: foreign keys and secondary indexes dropped first
+    and rebuilt before COMMIT. Without it, the schema stays as it is (Django's foreign keys are DEFERRABLE
+    INITIALLY DEFERRED, so their checks run at COMMIT — inside the timing).
     """
+    drops, rebuilds = loader_rebuild_plan(url) if defer else ([], [])
     checkpoint(server)
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("SELECT 1")  # connected before the clock starts
         started = time.perf_counter()
         with connection.transaction(), connection.cursor() as cursor:
-            foreign_keys, indexes = deferrable_definitions(connection) if defer else ([], [])
-            for table, name, _ in foreign_keys:
-                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-            for name, _ in indexes:
-                cursor.execute(f'DROP INDEX "{name}"')
+            for statement in drops:
+                cursor.execute(statement)
             for export in exports:
                 statement = f'COPY "{export.table}" ({quoted(export.columns)}) FROM STDIN (FORMAT csv)'
                 with export.path.open("rb") as file, cursor.copy(statement) as copy:
                     while chunk := file.read(COPY_CHUNK):
                         copy.write(chunk)
-            for _, definition in indexes:
-                cursor.execute(definition)
-            for table, name, definition in foreign_keys:
-                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            for statement in rebuilds:
+                cursor.execute(statement)
         seconds = time.perf_counter() - started
     return {
         "seconds": round(seconds, 2),
-        "foreign_keys": len(foreign_keys),
-        "indexes": len(indexes),
-        "load_average_after": busy(),
+        "foreign_keys": sum(" DROP CONSTRAINT " in statement for statement in drops),
+        "indexes": sum(statement.startswith("DROP INDEX ") for statement in drops),
+        "settings": [
+            s for s in drops + rebuilds if s.startswith("SET ") and not s.startswith("SET CONSTRAINTS")
+        ],
+        "load_average_after": load_average(),
     }
 
 
@@ -411,17 +415,23 @@ def machine_facts(server: str) -> dict:
         "python": platform.python_version(),
         "postgresql": version,
         "postgresql_settings": settings,
-        "load_average_at_start": busy(),
+        "load_average_at_start": load_average(),
     }
 
 
-def git_facts() -> dict:
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
+# What a run measures: the code, its dependencies and this script. The run's own outputs (latest.json,
+# docs/performance.md) are left out, or every run after the first would count as uncommitted.
+MEASURED_PATHS = ["src", "pyproject.toml", "Makefile", "bench/run.py"]
 
-    return {"commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "--porcelain"))}
+
+def git_facts() -> dict:
+    """The commit measured, and the measured files that differ from it (they should not, for a result)."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout
+
+    changed = [line[3:] for line in git("status", "--porcelain", "--", *MEASURED_PATHS).splitlines()]
+    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "uncommitted": changed}
 
 
 def invocation() -> str:
@@ -451,13 +461,15 @@ def summarise(args: argparse.Namespace, scale: str, runs: list[dict]) -> dict:
             "rows_per_second": round(total_rows / seconds),
             "foreign_keys_deferred": runs[0][name]["foreign_keys"],
             "indexes_deferred": runs[0][name]["indexes"],
+            "settings": runs[0][name]["settings"],
         }
 
     indexed = variant("indexed", "COPY FROM STDIN of the CSV files, one transaction, schema as it is")
     deferred = variant(
         "deferred",
-        "the same COPY with the tables' foreign keys and secondary indexes dropped first and rebuilt before "
-        "COMMIT, as duikou.core.bulk.indexes_and_foreign_keys_deferred does",
+        "the same COPY wrapped in our loader's own plan (duikou.core.bulk.rebuild_plan, as "
+        "indexes_and_foreign_keys_deferred runs it): foreign keys and secondary indexes dropped first, "
+        "rebuilt before COMMIT",
     )
     write_seconds = median([run["our_load"]["write_seconds"] for run in runs])
     return {
@@ -510,13 +522,16 @@ def render_section(results: dict) -> str:
     else:
         verdict = f"**{'met' if goal['met'] else 'missed'}** ({goal['measured_seconds']} s)"
     settings = machine["postgresql_settings"]
-    return LOAD_SECTION.format(
+    changed = results["git"]["uncommitted"]
+    uncommitted = (
+        f" plus uncommitted changes to {', '.join(f'`{path}`' for path in changed)}" if changed else ""
+    )
+    section = LOAD_SECTION.format(
         start=DOC_START,
         end=DOC_END,
         command=results["command"],
         date=results["date"],
-        commit=f"`{results['git']['commit']}`"
-        + (" (with uncommitted changes)" if results["git"]["dirty"] else ""),
+        commit=f"`{results['git']['commit']}`" + uncommitted,
         scale=f"{parameters['scale']:g}",
         seed=parameters["seed"],
         medians=f" Seconds are medians of {parameters['repeat']} runs." if parameters["repeat"] > 1 else "",
@@ -527,6 +542,7 @@ def render_section(results: dict) -> str:
         indexed_rate=f"{indexed['rows_per_second']:,}",
         deferred=deferred,
         deferred_rate=f"{deferred['rows_per_second']:,}",
+        deferred_settings=", ".join(f"`{setting}`" for setting in deferred["settings"]) or "none",
         ratios=ratios,
         limit=goal["limit_seconds"],
         verdict=verdict,
@@ -541,9 +557,30 @@ def render_section(results: dict) -> str:
         load_average=machine["load_average_at_start"],
         load_after=", ".join(
             f"{label} {', '.join(map(str, measured['load_average_after']))}"
-            for label, measured in (("our load", ours), ("raw COPY", indexed), ("deferred", deferred))
+            for label, measured in (
+                ("our load", ours),
+                ("raw COPY as in the schema", indexed),
+                ("raw COPY deferred", deferred),
+            )
         ),
     )
+    return rewrap(section)
+
+
+def rewrap(markdown: str, width: int = 110) -> str:
+    """Re-fill the prose paragraphs of a rendered section, whose filled-in values vary in length.
+
+    Tables, headings and markers are left as they are.
+    """
+    blocks = []
+    for block in markdown.split("\n\n"):
+        if block.lstrip().startswith(("|", "#", "<!--")):
+            blocks.append(block)
+        else:
+            blocks.append(
+                textwrap.fill(" ".join(block.split()), width, break_long_words=False, break_on_hyphens=False)
+            )
+    return "\n\n".join(blocks)
 
 
 def update_performance_doc(section: str) -> None:
@@ -612,7 +649,7 @@ def main(argv: list[str] | None = None) -> None:
         "machine": machine_facts(args.server),
         "parameters": {"scale": args.scale, "seed": args.seed, "repeat": args.repeat},
     }
-    if (load := facts["machine"]["load_average_at_start"]) > 0.5:
+    if (load := facts["machine"]["load_average_at_start"]) > (os.cpu_count() or 2) / 2:
         log(f"warning: load average {load} at the start; other work on the machine inflates the seconds")
     runs = []
     try:
