@@ -127,17 +127,12 @@ class LedgerEntry(AppendOnlyModel):
                 errors.setdefault("kind", []).append(_("冲正分录的类型须与原分录相同。"))
         elif self.amount is not None and self.amount < 0 and self.kind != EntryKind.ADJUSTMENT:
             errors.setdefault("amount", []).append(_("金额须为正数；更正请录入冲正分录。"))
-        # A reversal keeps the fiscal year of what it corrects, however late the correction comes.
-        if (
-            self.value_date
-            and self.fiscal_year
-            and not self.reverses_id
-            and abs(self.value_date.year - self.fiscal_year) > 1
-        ):
+        # Funds of a year may be spent years later (结转, carried over) — idle balances are a check,
+        # not an input error — but nothing can move before the year before its plan year (plans for
+        # next year are issued in the autumn).
+        if self.value_date and self.fiscal_year and self.fiscal_year > self.value_date.year + 1:
             errors.setdefault("fiscal_year", []).append(
-                _("资金年度 {year} 与发生日期 {date} 相差超过一年。").format(
-                    year=self.fiscal_year, date=self.value_date
-                )
+                _("资金年度 {year} 晚于发生日期 {date} 的次年。").format(year=self.fiscal_year, date=self.value_date)
             )
         if self.project_id:
             project = self.project

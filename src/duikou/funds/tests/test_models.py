@@ -150,12 +150,14 @@ def test_clean_refuses_a_reversal_of_another_amount_or_kind():
     }
 
 
-def test_clean_refuses_a_fiscal_year_far_from_the_value_date():
-    late = LedgerEntry(**entry_fields(fiscal_year=2022))
-    close = LedgerEntry(**entry_fields(fiscal_year=2023))
+def test_clean_refuses_funds_dated_before_the_year_before_their_plan_year():
+    early = LedgerEntry(**entry_fields(fiscal_year=2026))  # value date 2024-03-01
+    next_year = LedgerEntry(**entry_fields(fiscal_year=2025))  # a plan issued in advance
+    carried_over = LedgerEntry(**entry_fields(fiscal_year=2019))  # 结转: old funds spent late
 
-    assert clean_errors(late) == {"fiscal_year": ["资金年度 2022 与发生日期 2024-03-01 相差超过一年。"]}
-    assert clean_errors(close) == {}
+    assert clean_errors(early) == {"fiscal_year": ["资金年度 2026 晚于发生日期 2024-03-01 的次年。"]}
+    assert clean_errors(next_year) == {}
+    assert clean_errors(carried_over) == {}
 
 
 def test_clean_refuses_an_entry_that_disagrees_with_its_project():

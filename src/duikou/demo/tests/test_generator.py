@@ -1,0 +1,92 @@
+"""The generator at a small scale: deterministic, valid by the models' own rules, polite to existing data."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from duikou.core.context import change_context
+from duikou.demo.calibration import MIN_PLANTED
+from duikou.demo.generator import generate_dataset
+from duikou.demo.models import AnomalyKind, PlantedAnomaly
+from duikou.funds.models import LedgerEntry
+from duikou.projects.models import Project
+from duikou.reference.loader import load_reference
+
+pytestmark = pytest.mark.django_db
+SCALE = 0.02
+
+
+@pytest.fixture
+def reference():
+    load_reference()
+
+
+def fingerprint() -> list[tuple]:
+    """What a data set is made of, independent of primary keys."""
+    return list(
+        Project.objects.order_by("code").values_list("code", "name", "aid_amount", "status", "division__code")
+    )
+
+
+def generate(seed: int):
+    with change_context(source="test"):
+        return generate_dataset(scale=SCALE, seed=seed, progress=lambda message: None)
+
+
+def generated_in_rolled_back_transaction(seed: int) -> list[tuple]:
+    with transaction.atomic():
+        generate(seed)
+        result = fingerprint()
+        transaction.set_rollback(True)
+    return result
+
+
+def test_same_seed_same_data_set_other_seed_other_data_set(reference):
+    first = generated_in_rolled_back_transaction(seed=7)
+    again = generated_in_rolled_back_transaction(seed=7)
+    other = generated_in_rolled_back_transaction(seed=8)
+
+    assert first and first == again
+    assert other != first
+
+
+def test_generated_rows_pass_the_models_own_validation(reference):
+    generate(seed=1)
+    mismatched = set(
+        PlantedAnomaly.objects.filter(kind=AnomalyKind.TOTAL_MISMATCH).values_list("project_id", flat=True)
+    )
+
+    for project in Project.objects.exclude(pk__in=mismatched).select_related("supporter", "division")[:300]:
+        project.full_clean()  # includes: the supporter is paired with the division at the project's time
+    for entry in LedgerEntry.objects.select_related("project", "reverses")[:300]:
+        entry.full_clean()
+
+
+def test_every_anomaly_kind_is_planted_even_at_a_small_scale(reference):
+    generate(seed=1)
+
+    for kind in AnomalyKind.values:
+        assert PlantedAnomaly.objects.filter(kind=kind).count() >= MIN_PLANTED, kind
+
+
+def test_generate_command_leaves_an_existing_data_set_alone_unless_replaced(reference):
+    call_command("generate", "--scale", str(SCALE), stdout=StringIO())
+    before = fingerprint()
+
+    out = StringIO()
+    call_command("generate", "--scale", str(SCALE), "--seed", "2", stdout=out)
+    assert "nothing changed" in out.getvalue()
+    assert fingerprint() == before
+
+    call_command("generate", "--scale", str(SCALE), "--seed", "2", "--replace", stdout=StringIO())
+    assert fingerprint() != before
+    assert LedgerEntry.objects.exists()
+
+
+def test_generate_command_needs_reference_data():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="load-reference"):
+        call_command("generate", "--scale", str(SCALE), stdout=StringIO())
