@@ -132,7 +132,9 @@ class LedgerEntry(AppendOnlyModel):
         # next year are issued in the autumn).
         if self.value_date and self.fiscal_year and self.fiscal_year > self.value_date.year + 1:
             errors.setdefault("fiscal_year", []).append(
-                _("资金年度 {year} 晚于发生日期 {date} 的次年。").format(year=self.fiscal_year, date=self.value_date)
+                _("资金年度 {year} 晚于发生日期 {date} 的次年。").format(
+                    year=self.fiscal_year, date=self.value_date
+                )
             )
         if self.project_id:
             project = self.project
