@@ -218,8 +218,8 @@ def project_name(rng: random.Random, category: str, place: str, supporter: str) 
         ordinal=rng.choice(ORDINALS[:6]),
         school=rng.choice(SCHOOLS),
     )
-    if "百村千厂" in name or rng.random() < 0.04:
-        name += f"（{rng.choice(PHASES)}期）" if rng.random() < 0.5 else ""
+    if "百村千厂" in name and rng.random() < 0.5:  # the flagship factories were built in phases
+        name += f"（{rng.choice(PHASES)}期）"
     return name
 
 

@@ -233,7 +233,7 @@ class Planter:
             if f"第{ordinal}" in name:
                 others = [o for o in names.ORDINALS[:9] if o != ordinal]
                 return name.replace(f"第{ordinal}", f"第{self.rng.choice(others)}", 1)
-        for head in names.TOWN_HEADS:
+        for head in sorted(names.TOWN_HEADS, key=len, reverse=True):  # 墩巴格 before 巴格
             if head in name:
                 others = [h for h in names.TOWN_HEADS if h != head and h not in name]
                 return name.replace(head, self.rng.choice(others), 1)
