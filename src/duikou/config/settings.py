@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_htmx",
     # Dependency order, never imported upward (DESIGN.md "Layout").
     "duikou.core",
     "duikou.geo",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that the user is known: every write in a request is change-logged under it.
     "duikou.core.middleware.ChangeContextMiddleware",
@@ -111,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "duikou.config.context_processors.navigation",
             ],
         },
     },
@@ -131,6 +134,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Front-end assets from npm are copied into static/vendor by `make frontend` (never committed).
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR.parent.parent / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -143,7 +148,9 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboards:overview"
+LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_SECURE = get_bool_from_env("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = get_bool_from_env("CSRF_COOKIE_SECURE", not DEBUG)

@@ -164,7 +164,21 @@ def source_msgids() -> tuple[set[str], list[str]]:
                 msgids.add(first.value if context is None else f"{context}\x04{first.value}")
             elif isinstance(first, ast.JoinedStr | ast.BinOp):
                 badly_formed.append(f"{relative}:{node.lineno}")
+    msgids |= template_msgids()
     return msgids, badly_formed
+
+
+def template_msgids() -> set[str]:
+    """Strings marked in templates ({% translate %}, {% blocktranslate %}, _("…")), read as makemessages does:
+    Django's own `templatize` turns a template into gettext calls."""
+    from django.utils.translation.template import templatize
+
+    msgids = set()
+    call = re.compile(r"\bgettext\(u?(?P<literal>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\)")
+    for path in sorted(PACKAGE.rglob("*.html")):
+        code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+        msgids |= {ast.literal_eval(match["literal"]) for match in call.finditer(code)}
+    return msgids
 
 
 def test_catalogue_files_exist():

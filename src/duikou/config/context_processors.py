@@ -1,0 +1,5 @@
+from .navigation import NAVIGATION
+
+
+def navigation(request):
+    return {"navigation": NAVIGATION}

@@ -1,0 +1,68 @@
+"""The overview page: login required, every headline figure equals `duikou stats` for the same selection."""
+
+import datetime
+import json
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from duikou.core.money import format_amount
+from duikou.testing import PLAN_YEAR, make_entry, make_project, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client):
+    user = make_user("officer")
+    client.force_login(user)
+    return client
+
+
+def test_overview_requires_login(client):
+    response = client.get(reverse("dashboards:overview"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_overview_figures_equal_stats_for_the_same_year(signed_in):
+    project = make_project(actual_start=datetime.date(PLAN_YEAR, 5, 1))
+    make_entry(project, kind="plan", amount="800000.00")
+    make_entry(project, kind="arrived", amount="600000.00")
+
+    response = signed_in.get(reverse("dashboards:overview"), {"year": PLAN_YEAR})
+    out = StringIO()
+    call_command("stats", "--json", "--year", str(PLAN_YEAR), stdout=out)
+    stats = json.loads(out.getvalue())
+
+    assert response.status_code == 200
+    html = response.content.decode()
+
+    def shown(key):
+        match = re.search(rf'data-figure="{re.escape(key)}"[^>]*>\s*(?:<[^>]+>\s*)*([^<]+)<', html)
+        assert match, key
+        return match.group(1).strip()
+
+    assert shown("funds.planned") == format_amount(stats["funds"]["planned"])
+    assert shown("funds.arrived") == format_amount(stats["funds"]["arrived"])
+    assert shown("rates.arrival") == f"{stats['rates']['arrival'] * 100:.1f}%"
+    assert shown("projects.total") == f"{stats['projects']['total']:,}"
+    assert shown("shares.livelihood.value") == f"{stats['shares']['livelihood']['value'] * 100:.1f}%"
+    # the chart data travels with the page, for the charts and the map
+    assert 'id="overview-data"' in html
+
+
+def test_overview_on_an_empty_database_explains_what_to_do(signed_in):
+    response = signed_in.get(reverse("dashboards:overview"))
+    assert response.status_code == 200
+    assert "load-reference" in response.content.decode()
+
+
+def test_language_switch_serves_english(signed_in):
+    make_project()
+    signed_in.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = signed_in.get(reverse("dashboards:overview"))
+    assert '<html lang="en">' in response.content.decode()

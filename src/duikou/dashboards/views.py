@@ -1,0 +1,92 @@
+"""The overview: the conference's questions answered in one page, each figure linked to its rows."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Max
+from django.utils.translation import gettext
+from django.views.generic import TemplateView
+
+from duikou.programmes.models import Programme
+from duikou.projects.choices import GRASSROOTS_LEVELS
+from duikou.projects.models import Project
+
+from . import charts
+from .queries import Scope, headline_figures
+
+
+def selected_scope(request) -> tuple[Scope, list[int]]:
+    """The programme and year chosen in the page's selector; the latest plan year by default."""
+    programme = Programme.objects.filter(code=request.GET.get("programme") or "xinjiang").first()
+    if programme is None:
+        programme = Programme.objects.order_by("pk").first()
+    latest = Project.objects.filter(programme=programme).aggregate(latest=Max("plan_year"))["latest"]
+    years = list(range(latest, 2009, -1)) if latest else []
+    year_text = request.GET.get("year", "")
+    if year_text == "all":
+        year = None
+    elif year_text.isdigit() and int(year_text) in years:
+        year = int(year_text)
+    else:
+        year = latest
+    return Scope(programme=programme, first_year=year, last_year=year, as_of=datetime.date.today()), years
+
+
+class OverviewView(LoginRequiredMixin, TemplateView):
+    template_name = "dashboards/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scope, years = selected_scope(self.request)
+        if scope.programme is None:
+            context["empty"] = True
+            return context
+        figures = headline_figures(scope)
+        context.update(
+            scope=scope,
+            years=years,
+            programmes=Programme.objects.order_by("code"),
+            figures=figures,
+            links={
+                "projects": charts.project_list_url(scope),
+                "livelihood": charts.project_list_url(scope, category__counts_as_livelihood__exact=1),
+                "grassroots": charts.project_list_url(
+                    scope, implementation_level__in=",".join(GRASSROOTS_LEVELS)
+                ),
+                "south": charts.project_list_url(scope, division__zone__exact="south"),
+            },
+            chart_data=for_charts(
+                {
+                    "fundsByYear": charts.funds_by_year_and_category(scope),
+                    "supporters": charts.by_supporter(scope),
+                    "categories": charts.by_category(scope),
+                    "zones": charts.by_zone(scope),
+                    "divisions": charts.by_division(scope),
+                }
+            ),
+            chart_labels={
+                "aid": gettext("援助资金（万元）"),
+                "planned": gettext("计划（万元）"),
+                "arrived": gettext("到位（万元）"),
+                "arrivalRate": gettext("到位率"),
+                "projects": gettext("项目数"),
+                "jobs": gettext("带动就业（人）"),
+                "wan": gettext("万元"),
+                "xpcc": gettext("兵团师市"),
+            },
+        )
+        return context
+
+
+def for_charts(value):
+    """Decimals as numbers (ECharts needs numbers; exact amounts stay in the cards and lists)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: for_charts(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [for_charts(item) for item in value]
+    return value
