@@ -2,7 +2,10 @@
 #
 # Everything runs in the virtual environment .venv, created with the machine's
 # python3.11 when missing. Packages are (re)installed only when pyproject.toml
-# is newer than the stamp file .venv/.installed.
+# is newer than the stamp file .venv/.installed. The front-end assets (Tabler,
+# ECharts) are installed from frontend/package-lock.json with `npm ci` and copied
+# into src/duikou/static/vendor/, again only when the lock file is newer than the
+# stamp file there (see frontend/README.md).
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -13,15 +16,20 @@ DEMO_SCALE ?= 1
 DEMO_ADDRESS ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 LINT_PATHS := src tools bench
+VENDOR := src/duikou/static/vendor
+VENDOR_STAMP := $(VENDOR)/.installed
+SCREENSHOTS_URL ?= http://$(DEMO_ADDRESS)
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test bench lint clean
+.PHONY: help install frontend demo test bench lint screenshots clean
 
 help:
 	@echo "Duikou (对口) — 常用命令 / commands"
 	@echo ""
-	@echo "  make install   创建 .venv 并安装依赖"
-	@echo "                 create .venv and install the packages"
+	@echo "  make install   创建 .venv 并安装依赖，包括前端资源（需要 npm）"
+	@echo "                 create .venv and install the packages, front-end assets included (needs npm)"
+	@echo "  make frontend  用 npm ci 安装 Tabler 和 ECharts 并复制到 $(VENDOR)/"
+	@echo "                 install Tabler and ECharts with npm ci and copy them into $(VENDOR)/"
 	@echo "  make demo      安装、建库、加载参考数据和演示数据集、创建演示账号，在 http://$(DEMO_ADDRESS) 启动"
 	@echo "                 install, migrate, load reference data and the demo data set, create demo log-ins, serve"
 	@echo "                 DEMO_SCALE=$(DEMO_SCALE)；默认 SQLite / SQLite unless DATABASE_URL is set"
@@ -32,8 +40,10 @@ help:
 	@echo "                 run the benchmarks (writes bench/results/latest.json)"
 	@echo "  make lint      代码检查：ruff check 与 ruff format --check（只报告，不改文件）"
 	@echo "                 lint: ruff check and ruff format --check (report only, changes nothing)"
-	@echo "  make clean     删除 .venv、SQLite 数据库和 staticfiles"
-	@echo "                 remove .venv, the SQLite database and staticfiles"
+	@echo "  make screenshots  对运行中的 make demo 截图，保存到 docs/screenshots/（需要 chromium）"
+	@echo "                 screenshots of a running make demo ($(SCREENSHOTS_URL)) into docs/screenshots/"
+	@echo "  make clean     删除 .venv、SQLite 数据库、staticfiles 和前端资源"
+	@echo "                 remove .venv, the SQLite database, staticfiles and the front-end assets"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +52,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -e ".[dev]"
 	touch $@
 
-install: $(STAMP)
+install: $(STAMP) frontend
+
+frontend: $(VENDOR_STAMP)
+
+# npm ci installs exactly the lock file into frontend/node_modules; copy-assets.mjs empties
+# $(VENDOR) and copies the files the templates use (never committed, never from a CDN).
+$(VENDOR_STAMP): frontend/package-lock.json frontend/package.json frontend/copy-assets.mjs
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js >= 18 and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund && node copy-assets.mjs
+	touch $@
 
 demo: install
 	$(BIN)/duikou migrate
@@ -59,6 +78,10 @@ test: install
 bench: install
 	$(BIN)/python bench/run.py
 
+# Against a server started with `make demo` in another terminal; see docs/screenshots/README.md.
+screenshots: install
+	$(BIN)/python tools/screenshots.py --url $(SCREENSHOTS_URL)
+
 # Runs both checks and fails if either reports something; never rewrites files.
 lint: install
 	@status=0; \
@@ -67,4 +90,4 @@ lint: install
 	exit $$status
 
 clean:
-	rm -rf $(VENV) duikou.sqlite3* staticfiles
+	rm -rf $(VENV) duikou.sqlite3* staticfiles frontend/node_modules $(VENDOR)
