@@ -137,13 +137,20 @@ def by_category(scope: Scope) -> list[dict]:
     rows = (
         active_projects(scope)
         .order_by()
-        .values("category_id", "category__name", "category__order", "category__counts_as_livelihood")
+        .values(
+            "category_id",
+            "category__name",
+            "category__short_name",
+            "category__order",
+            "category__counts_as_livelihood",
+        )
         .annotate(aid=Sum("aid_amount"), projects=Count("id"))
     )
     return [
         {
             "id": row["category_id"],
             "name": row["category__name"],
+            "short_name": row["category__short_name"],
             "aid": row["aid"],
             "projects": row["projects"],
             "counts_as_livelihood": row["category__counts_as_livelihood"],

@@ -78,10 +78,9 @@
     chart.setOption({
       color: palette,
       tooltip: { trigger: "item", formatter: (p) => p.name + "<br>" + formatWan(p.value) + " " + labels.wan + " (" + p.percent + "%)" },
-      legend: { type: "scroll", bottom: 0 },
       series: [{
-        type: "pie", radius: ["35%", "62%"], center: ["50%", "42%"], avoidLabelOverlap: true,
-        label: { position: "inside", formatter: "{d}%", color: "#fff" }, minShowLabelAngle: 12,
+        type: "pie", radius: ["32%", "55%"], center: ["50%", "50%"], avoidLabelOverlap: true,
+        label: { formatter: "{b}\n{d}%", overflow: "break", width: 72 }, minShowLabelAngle: 4,
         data: rows.map((r) => ({ name: nameOf(r), value: wan(r.aid), url: r.url })),
       }],
     });
@@ -109,7 +108,9 @@
     }
 
     function draw() {
-      const values = rows.map(valueOf);
+      // The colour scale tops out at the 90th percentile, so a few large counties don't wash out the rest.
+      const values = rows.map(valueOf).sort((a, b) => a - b);
+      const top = values.length ? values[Math.floor(values.length * 0.9)] : 1;
       chart.setOption({
         tooltip: {
           trigger: "item",
@@ -122,7 +123,7 @@
           },
         },
         visualMap: {
-          min: 0, max: Math.max(1, ...values), calculable: true, left: 8, bottom: 8,
+          min: 0, max: Math.max(1, top), calculable: true, left: 8, bottom: 8,
           inRange: { color: ["#eef4fb", "#a5c8f0", "#206bc4", "#0b3d7a"] }, seriesIndex: 0,
         },
         geo: {
@@ -174,7 +175,7 @@
     });
     charts.fundsByYear = fundsByYear();
     charts.supporters = supporters();
-    charts.categories = pie("chart-categories", data.categories, (r) => r.name);
+    charts.categories = pie("chart-categories", data.categories, (r) => r.short_name || r.name);
     charts.zones = pie("chart-zones", data.zones, (r) => r.name);
     window.duikouOverview = {
       charts,
