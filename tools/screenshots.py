@@ -6,7 +6,8 @@ Start the demo in one terminal (`make demo`), then in another::
     .venv/bin/python tools/screenshots.py --url http://127.0.0.1:8001 --page supporter=/supporters/1/
 
 It logs in (the demo administrator unless --username / --password say otherwise), and saves PNGs of the
-overview, the map, the county page reached by clicking 莎车县 on the map, the project list and a project.
+overview, the map, the county list reached by clicking 莎车县 on the map, the supporter index, a supporter's
+page, 莎车县's page, the project list and a project.
 Extra pages: `--page NAME=/path/` (repeatable) saves NAME.png. The browser is Debian's Chromium
 (/usr/bin/chromium, package `chromium`; install `fonts-noto-cjk` for the Chinese text), driven by Playwright.
 """
@@ -149,6 +150,22 @@ class Shooter:
         self.settle()
         self.save("county", max_height=LIST_HEIGHT)
 
+    def scoped_pages(self) -> None:
+        """The supporter index, one supporter's page (the first in the index) and 莎车县's page."""
+        self.page.goto(self.url("/supporters/"))
+        self.settle()
+        self.save("supporters", max_height=LIST_HEIGHT)
+        first = self.page.locator("tr[data-supporter] a").first
+        if first.count():
+            self.page.goto(urljoin(self.page.url, first.get_attribute("href")))
+            self.page.wait_for_function(CHARTS_READY_JS, arg=CHART_NAMES, timeout=60_000)
+            self.settle()
+            self.save("supporter-page")
+        self.page.goto(self.url("/divisions/653125/"))
+        self.page.wait_for_function(CHARTS_READY_JS, arg=CHART_NAMES, timeout=60_000)
+        self.settle()
+        self.save("county-page")
+
     def projects(self, fallback_path: str) -> None:
         link = self.page.locator('.navbar a.nav-link[href*="project"]')
         self.page.goto(self.url(link.first.get_attribute("href") if link.count() else fallback_path))
@@ -194,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
             shooter.log_in(arguments.username, arguments.password, arguments.language)
             shooter.overview()
             shooter.county()
+            shooter.scoped_pages()
             shooter.projects(arguments.projects_path)
             for spec in arguments.page:
                 shooter.extra(spec)

@@ -23,6 +23,7 @@ class NavItem:
 
 NAVIGATION = [
     NavItem(_("概览"), "dashboards:overview", "dashboard"),
+    NavItem(_("援疆省市"), "dashboards:supporter_list", "flag"),
     NavItem(_("项目"), "admin:projects_project_changelist", "building"),
     NavItem(_("资金台账"), "admin:funds_ledgerentry_changelist", "cash"),
     NavItem(_("干部人才"), "admin:talent_assignment_changelist", "users"),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, Max, Min, Q, Sum
 
@@ -26,7 +27,6 @@ from duikou.funds.models import LedgerEntry
 from duikou.funds.services import fund_totals
 from duikou.geo.models import Division
 from duikou.outcomes.models import Measurement
-from duikou.parties.choices import SUPPORTER_KINDS
 from duikou.parties.models import Organization
 from duikou.programmes.choices import PolicyMetric
 from duikou.programmes.models import PolicyTarget, Programme
@@ -49,20 +49,12 @@ class Scope:
     division: Division | None = None
     as_of: datetime.date = field(default_factory=datetime.date.today)
 
-    @property
+    @cached_property  # works on a frozen dataclass: it writes the instance __dict__ directly
     def supporter_ids(self) -> list[int] | None:
         """The supporter and its supporting cities (浙江省 includes 衢州市, 杭州市)."""
         if self.supporter is None:
             return None
-        ids, frontier = [self.supporter.pk], [self.supporter.pk]
-        while frontier:
-            frontier = list(
-                Organization.objects.filter(parent_id__in=frontier, kind__in=SUPPORTER_KINDS).values_list(
-                    "pk", flat=True
-                )
-            )
-            ids.extend(frontier)
-        return ids
+        return [organization.pk for organization in self.supporter.supporter_family()]
 
     @property
     def division_ids(self):

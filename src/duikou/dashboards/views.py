@@ -7,9 +7,13 @@ from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Max
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
+from duikou.geo.models import Division
+from duikou.pairings.models import Pairing
+from duikou.parties.models import Organization
 from duikou.programmes.models import Programme
 from duikou.projects.choices import GRASSROOTS_LEVELS
 from duikou.projects.models import Project
@@ -18,8 +22,9 @@ from . import charts
 from .queries import Scope, headline_figures
 
 
-def selected_scope(request) -> tuple[Scope, list[int]]:
-    """The programme and year chosen in the page's selector; the latest plan year by default."""
+def selected_scope(request, *, supporter=None, division=None) -> tuple[Scope, list[int]]:
+    """The programme and year chosen in the page's selector (latest plan year by default), narrowed to a
+    supporter or a division when the page is about one."""
     programme = Programme.objects.filter(code=request.GET.get("programme") or "xinjiang").first()
     if programme is None:
         programme = Programme.objects.order_by("pk").first()
@@ -32,15 +37,31 @@ def selected_scope(request) -> tuple[Scope, list[int]]:
         year = int(year_text)
     else:
         year = latest
-    return Scope(programme=programme, first_year=year, last_year=year, as_of=datetime.date.today()), years
+    scope = Scope(
+        programme=programme,
+        first_year=year,
+        last_year=year,
+        supporter=supporter,
+        division=division,
+        as_of=datetime.date.today(),
+    )
+    return scope, years
 
 
 class OverviewView(LoginRequiredMixin, TemplateView):
+    """The whole programme; subclasses narrow it to one supporter or one division."""
+
     template_name = "dashboards/overview.html"
+
+    def scope_subject(self) -> dict:
+        """What the page is about: {"supporter": …} or {"division": …}; the whole programme here."""
+        return {}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        scope, years = selected_scope(self.request)
+        subject = self.scope_subject()
+        context["subject"] = subject
+        scope, years = selected_scope(self.request, **subject)
         if scope.programme is None:
             context["empty"] = True
             return context
@@ -90,3 +111,52 @@ def for_charts(value):
     if isinstance(value, list):
         return [for_charts(item) for item in value]
     return value
+
+
+class SupporterView(OverviewView):
+    """One 援疆省市 (its cities included): the same figures, its pairings and its people."""
+
+    def scope_subject(self):
+        supporter = get_object_or_404(Organization.objects.supporters(), pk=self.kwargs["pk"])
+        return {"supporter": supporter}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        supporter = context["subject"]["supporter"]
+        context["pairings"] = (
+            Pairing.objects.filter(supporter__in=supporter.supporter_family())
+            .select_related("division", "supporter")
+            .order_by("division__code")
+        )
+        return context
+
+
+class DivisionView(OverviewView):
+    """One prefecture, county or XPCC division (and what lies under it)."""
+
+    def scope_subject(self):
+        return {"division": get_object_or_404(Division, code=self.kwargs["code"])}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        division = context["subject"]["division"]
+        context["pairings"] = (
+            Pairing.objects.filter(division__in=[division, *division.ancestors()])
+            .select_related("division", "supporter")
+            .order_by("supporter__name")
+        )
+        context["children"] = division.children.order_by("code")
+        return context
+
+
+class SupporterIndexView(LoginRequiredMixin, TemplateView):
+    """The 援疆省市 with their figures for the selected year, each linking to its page."""
+
+    template_name = "dashboards/supporters.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scope, years = selected_scope(self.request)
+        supporters = charts.by_supporter(scope) if scope.programme else []
+        context.update(scope=scope, years=years, supporters=supporters)
+        return context

@@ -83,6 +83,14 @@ class Organization(PrimaryModel):
             node = node.parent
         return chain
 
+    def supporter_family(self) -> list[Organization]:
+        """This supporter and the supporting cities under it (浙江省, 杭州市, 衢州市)."""
+        family, frontier = [self], [self]
+        while frontier:
+            frontier = list(Organization.objects.filter(parent__in=frontier, kind__in=SUPPORTER_KINDS))
+            family.extend(frontier)
+        return family
+
     def clean(self):
         super().clean()
         self.name = normalize_text(self.name)

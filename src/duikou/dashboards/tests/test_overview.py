@@ -66,3 +66,47 @@ def test_language_switch_serves_english(signed_in):
     signed_in.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = signed_in.get(reverse("dashboards:overview"))
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_supporter_page_narrows_the_figures_to_the_supporter(signed_in):
+    project = make_project()
+    make_entry(project, kind="plan", amount="800000.00")
+
+    response = signed_in.get(
+        reverse("dashboards:supporter", args=[project.supporter.pk]), {"year": PLAN_YEAR}
+    )
+
+    assert response.status_code == 200
+    assert response.context["scope"].supporter == project.supporter
+    assert response.context["figures"]["funds"]["planned"] == 800000
+    assert project.supporter.name in response.content.decode()
+    assert list(response.context["pairings"])  # its pairings are listed
+
+
+def test_division_page_and_unknown_division(signed_in):
+    project = make_project()
+
+    response = signed_in.get(
+        reverse("dashboards:division", args=[project.division.code]), {"year": PLAN_YEAR}
+    )
+    assert response.status_code == 200
+    assert response.context["figures"]["projects"]["total"] == 1
+
+    assert signed_in.get(reverse("dashboards:division", args=["999999"])).status_code == 404
+
+
+def test_a_non_supporter_has_no_supporter_page(signed_in):
+    from duikou.testing import make_supporter
+
+    office = make_supporter("援疆办", kind="coordination_office")
+    assert signed_in.get(reverse("dashboards:supporter", args=[office.pk])).status_code == 404
+
+
+def test_supporter_index_lists_supporters_with_links(signed_in):
+    project = make_project()
+    make_entry(project, kind="plan", amount="800000.00")
+
+    response = signed_in.get(reverse("dashboards:supporter_list"), {"year": PLAN_YEAR})
+
+    assert response.status_code == 200
+    assert reverse("dashboards:supporter", args=[project.supporter.pk]) in response.content.decode()

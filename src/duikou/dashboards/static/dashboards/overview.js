@@ -99,6 +99,7 @@
     });
     const names = Object.fromEntries(geojson.features.map((f) => [f.properties.code, f.properties.name]));
     const markers = geojson.features.filter((f) => f.properties.kind === "xpcc_marker");
+    const outlines = geojson.features.filter((f) => f.geometry.type !== "Point").map((f) => f.properties.code);
     const chart = init("map");
     let metric = "aid";
 
@@ -136,7 +137,12 @@
         series: [
           {
             type: "map", geoIndex: 0,
-            data: rows.map((r) => ({ name: r.code, value: valueOf(r), url: r.url })),
+            data: outlines.map((code) => {
+              const row = byCode[code];
+              // Counties outside the page's scope stay grey instead of taking the series colour.
+              return row ? { name: code, value: valueOf(row), url: row.url }
+                : { name: code, value: null, itemStyle: { areaColor: "#f1f3f5" } };
+            }),
           },
           {
             type: "scatter", coordinateSystem: "geo", symbolSize: 9, itemStyle: { color: "#d63939" },
