@@ -23,18 +23,10 @@ from urllib.parse import urljoin
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
+from duikou.browser import CHROMIUM, VIEWPORT, launch_chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-VIEWPORT = {"width": 1440, "height": 900}
 DEMO_USERNAME, DEMO_PASSWORD = "admin", "duikou-admin-2026"  # `duikou demo-accounts`
 SHACHE = (77.25, 38.4)  # lon, lat inside 莎车县
 FULL_PAGE_HEIGHT = 1_800  # px; a longer page is cut here (the overview fits)
@@ -203,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     print(f"Screenshots of {arguments.url} into {arguments.output}:")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai")
         context.set_default_timeout(30_000)
         shooter = Shooter(context.new_page(), arguments.url, arguments.output)

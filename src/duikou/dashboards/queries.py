@@ -160,16 +160,21 @@ def shares(scope: Scope) -> dict:
     total = sums["total"] or ZERO
     result = {"aid_total": total}
     years = _years_covered(scope, active)
+    # One query for every target; the programme has a handful.
+    targets = list(
+        PolicyTarget.objects.filter(programme=scope.programme, is_enabled=True).order_by("from_year")
+    )
     for key, (metric, _) in SHARE_DEFINITIONS.items():
         value = ratio(sums[key] or ZERO, total)
-        target = _target_for(scope.programme, metric, years)
+        own = [target for target in targets if target.metric == metric]
+        target = _target_for(own, years)
         result[key] = {
             "value": value,
             "amount": sums[key] or ZERO,
             "target": target.threshold if target else None,
             "comparator": target.comparator if target else None,
             "met": target.is_met_by(value) if target else None,
-            "target_from_year": _first_target_year(scope.programme, metric),
+            "target_from_year": own[0].from_year if own else None,
         }
     return result
 
@@ -183,29 +188,13 @@ def _years_covered(scope: Scope, projects_qs) -> range:
     return range(first, last + 1) if first is not None and last is not None else range(0)
 
 
-def _target_for(programme: Programme, metric: str, years: range) -> PolicyTarget | None:
-    """The one target in force for every year of the scope; None if there is none or it changes."""
+def _target_for(targets: list[PolicyTarget], years: range) -> PolicyTarget | None:
+    """The one target in force for every year of the scope; None if none is, or it changes inside it."""
     if not years:
         return None
-    targets = {
-        PolicyTarget.objects.in_force(year).filter(programme=programme, metric=metric).first()
-        for year in (years[0], years[-1])
-    }
-    if len(targets) != 1:
-        return None
-    target = targets.pop()
-    if target is None or target.from_year > years[0] or (target.to_year and target.to_year < years[-1]):
-        return None
-    return target
-
-
-def _first_target_year(programme: Programme, metric: str) -> int | None:
-    target = (
-        PolicyTarget.objects.filter(programme=programme, metric=metric, is_enabled=True)
-        .order_by("from_year")
-        .first()
-    )
-    return target.from_year if target else None
+    first, last = years[0], years[-1]
+    covering = [t for t in targets if t.from_year <= first and (t.to_year is None or t.to_year >= last)]
+    return covering[0] if covering else None
 
 
 def people(scope: Scope) -> dict:

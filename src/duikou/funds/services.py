@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -61,8 +62,6 @@ def reverse_entry(
     Raises:
         ValidationError: the entry is itself a reversal or is already reversed.
     """
-    from django.core.exceptions import ValidationError
-
     _lock_project(entry.project_id)
     if LedgerEntry.objects.filter(reverses=entry).exists():
         raise ValidationError(_("该分录已冲正，不能重复冲正。"))

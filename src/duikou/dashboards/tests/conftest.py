@@ -11,29 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-CHROMIUM = Path("/usr/bin/chromium")
-# No sandbox: CI runs as root. The rest keeps Chromium quiet and offline, as on an intranet.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-VIEWPORT = {"width": 1440, "height": 900}
+from duikou.browser import VIEWPORT, launch_chromium
+
 TIMEOUT_MS = 15_000
 DATASET_SCALE = 0.02  # ~770 projects, ~8,000 ledger entries: every chart has data, set up in a few seconds
-
-
-def launch_chromium(playwright):
-    """Debian's Chromium, headless, with the arguments every Duikou browser run uses."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
 @dataclass

@@ -19,7 +19,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .conftest import CHROMIUM, VIEWPORT
+from duikou.browser import CHROMIUM, VIEWPORT
 
 if not CHROMIUM.exists():
     pytest.skip(

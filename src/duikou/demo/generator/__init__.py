@@ -128,8 +128,7 @@ def build_rows(*, scale: float, seed: int, writer: BulkWriter, progress=print) -
     world = load_world()
     rng = random.Random(seed)
     now = timezone.now()
-    factory_ids = []  # filled once the number of projects is known
-    factory = ProjectFactory(world, rng, scale, AS_OF, ids=_lazy(factory_ids))
+    factory = ProjectFactory(world, rng, scale, AS_OF)
     labels: list[dict] = []
 
     placed = []
@@ -156,7 +155,7 @@ def build_rows(*, scale: float, seed: int, writer: BulkWriter, progress=print) -
     progress(f"  规划项目 {len(placed):,} 个 · projects placed")
 
     extra = sum(planted_count(kind, scale) for kind in ("near_duplicate", "phase", "near_miss"))
-    factory_ids.extend(writer.reserve_ids(Project, len(placed) + extra))
+    factory.ids = iter(writer.reserve_ids(Project, len(placed) + extra))  # now that the count is known
     projects = [factory.complete(p, world.programme.pk, now) for p in placed]
 
     planter = Planter(factory, rng, scale)
@@ -228,21 +227,6 @@ def _low_livelihood_years(world, rng: random.Random, scale: float) -> set[tuple[
         for year in range(FIRST_YEAR + 2, LAST_YEAR)
     ]
     return set(rng.sample(candidates, count))
-
-
-class _lazy:
-    """An iterator over a list that is filled after the iterator is handed out."""
-
-    def __init__(self, items: list):
-        self.items, self.position = items, 0
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        value = self.items[self.position]
-        self.position += 1
-        return value
 
 
 __all__ = ["AS_OF", "PLANTED_PER_SCALE", "dataset_present", "generate_dataset"]

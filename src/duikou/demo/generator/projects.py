@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import random
+from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 from duikou.core.text import match_key
@@ -46,9 +47,9 @@ def apportion(total: int, weights: dict[str, float]) -> dict[str, int]:
 class ProjectFactory:
     """Builds the project rows of one data set, year by year."""
 
-    def __init__(self, world: World, rng: random.Random, scale: float, as_of: datetime.date, ids):
+    def __init__(self, world: World, rng: random.Random, scale: float, as_of: datetime.date):
         self.world, self.rng, self.scale, self.as_of = world, rng, scale, as_of
-        self.ids = iter(ids)
+        self.ids: Iterator[int] = iter(())  # primary keys, handed in once all projects are placed
         self.category_codes = list(CATEGORY_MIX)
         self.category_weights = [CATEGORY_MIX[c][0] for c in self.category_codes]
         self.livelihood = {code for code, c in world.categories.items() if c.counts_as_livelihood}
