@@ -2,4 +2,11 @@ from .navigation import NAVIGATION
 
 
 def navigation(request):
-    return {"navigation": NAVIGATION}
+    """The menu, with the entry of the section the page belongs to marked (/projects/12/ → 项目)."""
+    path = request.path
+    items = []
+    for item in NAVIGATION:
+        url = item.url
+        is_active = path == url if url == "/" else path.startswith(url)
+        items.append({"label": item.label, "url": url, "is_active": is_active})
+    return {"navigation": items}

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_filters",
     # Dependency order, never imported upward (DESIGN.md "Layout").
     "duikou.core",
     "duikou.geo",

@@ -12,6 +12,13 @@ admin.site.site_url = "/"
 
 urlpatterns = [
     path("", include("duikou.dashboards.urls")),
+    path("projects/", include("duikou.projects.urls")),
+    path("ledger/", include("duikou.funds.urls")),
+    path("people/", include("duikou.talent.urls")),
+    path("outcomes/", include("duikou.outcomes.urls")),
+    path("pairings/", include("duikou.pairings.urls")),
+    path("divisions/", include("duikou.geo.urls")),
+    path("organizations/", include("duikou.parties.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -2,8 +2,8 @@
 
 Figures follow the definitions of `queries.py` (Σ 援助资金 of projects that are
 not cancelled or adjusted; ledger sums for funds), so a chart and a headline
-card never disagree. Links lead to the filtered project list — for now the
-admin changelist, whose filters accept these parameters.
+card never disagree. Links lead to the filtered project registry
+(`projects:project_list`, parameters of `ProjectFilterSet`).
 """
 
 from __future__ import annotations
@@ -30,16 +30,19 @@ PLANNED_AND_ARRIVED = [EntryKind.PLAN, EntryKind.ADJUSTMENT, EntryKind.ARRIVED]
 
 
 def project_list_url(scope: Scope, **filters) -> str:
-    """The filtered project list behind a figure."""
-    params = {}
-    if scope.first_year is not None and scope.first_year == scope.last_year:
-        params["plan_year"] = scope.first_year
+    """The filtered project list behind a figure: the scope's programme, years, supporter (with its
+    cities) and division (with what lies under it), plus `filters` (ProjectFilterSet names)."""
+    params = {"programme": scope.programme.pk}
+    if scope.first_year is not None:
+        params["plan_year_min"] = scope.first_year
+    if scope.last_year is not None:
+        params["plan_year_max"] = scope.last_year
     if scope.supporter is not None:
-        params["supporter__id__in"] = ",".join(str(pk) for pk in scope.supporter_ids)
+        params["supporter"] = scope.supporter.pk
     if scope.division is not None:
-        params["division__id__exact"] = scope.division.pk
+        params["division"] = scope.division.pk
     params.update(filters)
-    return reverse("admin:projects_project_changelist") + "?" + urlencode(params)
+    return reverse("projects:project_list") + "?" + urlencode(params, doseq=True)
 
 
 def active_projects(scope: Scope):
@@ -68,7 +71,7 @@ def funds_by_year_and_category(scope: Scope) -> dict:
             {"id": s["id"], "name": s["name"], "data": [s["values"].get(year, ZERO) for year in years]}
             for s in categories.values()
         ],
-        "links": {str(year): project_list_url(all_years, plan_year=year) for year in years},
+        "links": {str(year): project_list_url(all_years, plan_year=year, is_active=True) for year in years},
     }
 
 
@@ -121,14 +124,10 @@ def by_supporter(scope: Scope) -> list[dict]:
     ):
         row = row_for(item["supporter_id"])
         row["arrived" if item["kind"] == EntryKind.ARRIVED else "planned"] += item["total"] or ZERO
-    family = {}
-    for supporter_id, supporter in top.items():
-        family.setdefault(supporter.pk, []).append(supporter_id)
     result = []
     for row in rows.values():
         row["arrival_rate"] = ratio(row["arrived"], row["planned"])
-        ids = ",".join(str(pk) for pk in sorted(family[row["id"]]))
-        row["url"] = project_list_url(scope, supporter__id__in=ids)
+        row["url"] = project_list_url(scope, supporter=row["id"], is_active=True)
         result.append(row)
     return sorted(result, key=lambda r: (r["arrival_rate"] is None, r["arrival_rate"] or 0, r["name"]))
 
@@ -154,7 +153,7 @@ def by_category(scope: Scope) -> list[dict]:
             "aid": row["aid"],
             "projects": row["projects"],
             "counts_as_livelihood": row["category__counts_as_livelihood"],
-            "url": project_list_url(scope, category__id__exact=row["category_id"]),
+            "url": project_list_url(scope, category=row["category_id"], is_active=True),
         }
         for row in sorted(rows, key=lambda r: r["category__order"])
     ]
@@ -168,7 +167,7 @@ def by_zone(scope: Scope) -> list[dict]:
             "zone": row["division__zone"],
             "name": str(labels.get(row["division__zone"], row["division__zone"])),
             "aid": row["aid"],
-            "url": project_list_url(scope, division__zone__exact=row["division__zone"]),
+            "url": project_list_url(scope, zone=row["division__zone"], is_active=True),
         }
         for row in sorted(rows, key=lambda r: r["division__zone"])
     ]
@@ -217,5 +216,5 @@ def by_division(scope: Scope) -> list[dict]:
     for item in jobs.order_by().values("division_id").annotate(total=Sum("value")):
         row_for(item["division_id"])["jobs"] += int(item["total"] or 0)
     for row in values.values():
-        row["url"] = project_list_url(scope, division__id__exact=row["id"])
+        row["url"] = project_list_url(scope, division=row["id"], is_active=True)
     return sorted(values.values(), key=lambda r: r["code"])

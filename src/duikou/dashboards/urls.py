@@ -9,4 +9,5 @@ urlpatterns = [
     path("supporters/", views.SupporterIndexView.as_view(), name="supporter_list"),
     path("supporters/<int:pk>/", views.SupporterView.as_view(), name="supporter"),
     path("divisions/<str:code>/", views.DivisionView.as_view(), name="division"),
+    path("pairings/<int:pk>/", views.PairingView.as_view(), name="pairing"),
 ]

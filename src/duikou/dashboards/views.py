@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Max
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
@@ -15,11 +17,14 @@ from duikou.geo.models import Division
 from duikou.pairings.models import Pairing
 from duikou.parties.models import Organization
 from duikou.programmes.models import Programme
-from duikou.projects.choices import GRASSROOTS_LEVELS
+from duikou.projects.choices import CLOSED_STATUSES, GRASSROOTS_LEVELS
 from duikou.projects.models import Project
+from duikou.talent.models import Assignment
 
 from . import charts
-from .queries import Scope, headline_figures
+from .queries import Scope, headline_figures, scoped_projects
+
+SUBJECT_LIST_SIZE = 10
 
 
 def selected_scope(request, *, supporter=None, division=None) -> tuple[Scope, list[int]]:
@@ -48,24 +53,63 @@ def selected_scope(request, *, supporter=None, division=None) -> tuple[Scope, li
     return scope, years
 
 
+def registry_url(url_name: str, scope: Scope, *, years: tuple[str, str] | None = None, **filters) -> str:
+    """A registry list narrowed to the scope: programme, supporter (with its cities), division (with
+    what lies under it) and, when `years` names the list's year filters, the scope's years."""
+    params = {"programme": scope.programme.pk}
+    if years is not None:
+        if scope.first_year is not None:
+            params[years[0]] = scope.first_year
+        if scope.last_year is not None:
+            params[years[1]] = scope.last_year
+    if scope.supporter is not None:
+        params["supporter"] = scope.supporter.pk
+    if scope.division is not None:
+        params["division"] = scope.division.pk
+    params.update(filters)
+    return reverse(url_name) + "?" + urlencode(params, doseq=True)
+
+
+def subject_lists(scope: Scope) -> dict:
+    """For a supporter, division or pairing page: its largest projects and the people in post."""
+    projects = (
+        scoped_projects(scope)
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("division", "category", "supporter")
+        .order_by("-aid_amount", "code")[:SUBJECT_LIST_SIZE]
+    )
+    people = Assignment.objects.filter(programme=scope.programme).in_post_on(scope.people_date)
+    if scope.supporter is not None:
+        people = people.filter(supporter_id__in=scope.supporter_ids)
+    if scope.division is not None:
+        people = people.filter(host_division_id__in=scope.division_ids)
+    people = people.select_related("host_division", "batch").order_by("-start_date", "person_name")
+    return {"top_projects": projects, "people_in_post": people[:SUBJECT_LIST_SIZE]}
+
+
 class OverviewView(LoginRequiredMixin, TemplateView):
     """The whole programme; subclasses narrow it to one supporter or one division."""
 
     template_name = "dashboards/overview.html"
 
     def scope_subject(self) -> dict:
-        """What the page is about: {"supporter": …} or {"division": …}; the whole programme here."""
+        """What the page is about: {"supporter": …}, {"division": …} or both (a pairing); the whole
+        programme here."""
         return {}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         subject = self.scope_subject()
         context["subject"] = subject
-        scope, years = selected_scope(self.request, **subject)
+        scope, years = selected_scope(
+            self.request, supporter=subject.get("supporter"), division=subject.get("division")
+        )
         if scope.programme is None:
             context["empty"] = True
             return context
         figures = headline_figures(scope)
+        if subject:
+            context.update(subject_lists(scope))
         context.update(
             scope=scope,
             years=years,
@@ -73,11 +117,17 @@ class OverviewView(LoginRequiredMixin, TemplateView):
             figures=figures,
             links={
                 "projects": charts.project_list_url(scope),
-                "livelihood": charts.project_list_url(scope, category__counts_as_livelihood__exact=1),
+                "active": charts.project_list_url(scope, is_active=True),
+                "livelihood": charts.project_list_url(scope, is_livelihood=True, is_active=True),
                 "grassroots": charts.project_list_url(
-                    scope, implementation_level__in=",".join(GRASSROOTS_LEVELS)
+                    scope, implementation_level=list(GRASSROOTS_LEVELS), is_active=True
                 ),
-                "south": charts.project_list_url(scope, division__zone__exact="south"),
+                "south": charts.project_list_url(scope, zone="south", is_active=True),
+                "ledger": registry_url(
+                    "funds:entry_list", scope, years=("fiscal_year_min", "fiscal_year_max")
+                ),
+                "people": registry_url("talent:assignment_list", scope, in_post_on=scope.people_date),
+                "outcomes": registry_url("outcomes:measurement_list", scope, years=("year_min", "year_max")),
             },
             chart_data=for_charts(
                 {
@@ -146,6 +196,27 @@ class DivisionView(OverviewView):
             .order_by("supporter__name")
         )
         context["children"] = division.children.order_by("code")
+        return context
+
+
+class PairingView(OverviewView):
+    """One pairing (浙江省 → 阿克苏地区): the supporter's figures inside the paired division."""
+
+    def scope_subject(self):
+        pairing = get_object_or_404(
+            Pairing.objects.select_related("supporter", "division", "programme"), pk=self.kwargs["pk"]
+        )
+        return {"pairing": pairing, "supporter": pairing.supporter, "division": pairing.division}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pairing = context["subject"]["pairing"]
+        # The other pairings of the same division: who else works there (重复建设 starts here).
+        context["pairings"] = (
+            Pairing.objects.filter(division__in=[pairing.division, *pairing.division.ancestors()])
+            .select_related("division", "supporter")
+            .order_by("supporter__name")
+        )
         return context
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import AppendOnlyModel
@@ -105,6 +106,9 @@ class LedgerEntry(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} 元 · {self.value_date}"
+
+    def get_absolute_url(self):
+        return reverse("funds:entry", args=[self.pk])
 
     @property
     def is_reversal(self) -> bool:

@@ -99,6 +99,11 @@ class FundTotals:
     adjusted: Decimal = ZERO
 
     @property
+    def plan_total(self) -> Decimal:
+        """计划下达 including plan adjustments: the denominator of 到位率."""
+        return self.planned + self.adjusted
+
+    @property
     def balance(self) -> Decimal:
         """结存: arrived but not yet disbursed (returns leave the pool)."""
         return self.arrived - self.disbursed - self.returned
@@ -106,8 +111,7 @@ class FundTotals:
     @property
     def arrival_rate(self) -> Decimal | None:
         """到位率 = arrived ÷ planned (plan adjustments included)."""
-        plan = self.planned + self.adjusted
-        return self.arrived / plan if plan else None
+        return self.arrived / self.plan_total if self.plan_total else None
 
     @property
     def payment_rate(self) -> Decimal | None:

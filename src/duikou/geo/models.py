@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import PrimaryModel
@@ -117,6 +118,9 @@ class Division(PrimaryModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("dashboards:division", args=[self.code])
 
     @property
     def full_name(self) -> str:

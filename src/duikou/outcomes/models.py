@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import PrimaryModel
@@ -146,6 +147,9 @@ class Measurement(PrimaryModel):
     def __str__(self):
         period = f"{self.period_start}–{self.period_end}"
         return f"{self.indicator.name} {self.value} {self.indicator.unit}（{period}）"
+
+    def get_absolute_url(self):
+        return reverse("outcomes:measurement", args=[self.pk])
 
     def clean(self):
         super().clean()

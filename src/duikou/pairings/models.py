@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import PrimaryModel
@@ -70,6 +71,9 @@ class Pairing(PrimaryModel):
 
     def __str__(self):
         return f"{self.supporter} → {self.division}"
+
+    def get_absolute_url(self):
+        return reverse("dashboards:pairing", args=[self.pk])
 
     def clean(self):
         super().clean()

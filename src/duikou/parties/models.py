@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import PrimaryModel
@@ -70,6 +71,13 @@ class Organization(PrimaryModel):
 
     def __str__(self):
         return self.short_name or self.name
+
+    def get_absolute_url(self):
+        return reverse("parties:organization", args=[self.pk])
+
+    @property
+    def alias_text(self) -> str:
+        return "、".join(self.aliases or [])
 
     @property
     def is_supporter(self) -> bool:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import ChangeLoggedModel, PrimaryModel
@@ -135,6 +136,9 @@ class Project(PrimaryModel):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("projects:project", args=[self.pk])
 
     @property
     def sources_total(self) -> Decimal:

@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import PrimaryModel
@@ -100,6 +101,9 @@ class Assignment(PrimaryModel):
 
     def __str__(self):
         return f"{self.person_name}（{self.get_kind_display()}，{self.host_unit}）"
+
+    def get_absolute_url(self):
+        return reverse("talent:assignment", args=[self.pk])
 
     @property
     def planned_months(self) -> int:

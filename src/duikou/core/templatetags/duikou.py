@@ -29,3 +29,12 @@ def thousands(value):
     if value is None:
         return "—"
     return f"{int(value):,}"
+
+
+@register.filter
+def normalize(value):
+    """A measured value without trailing zeros: Decimal("12.5000") → "12.5", Decimal("300.0000") → "300"."""
+    if value is None:
+        return "—"
+    value = Decimal(value).normalize()
+    return f"{value:,f}"

@@ -1,0 +1,74 @@
+"""Form pieces every data-entry page shares: amounts typed the way officers write them, styled widgets.
+
+Forms validate with the models' own rules: a `BaseModelForm` is a ModelForm, so
+`Model.full_clean()` (field checks, `clean()`, constraints with their Chinese
+messages) runs before anything is saved, exactly as for imports and the API.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .filtersets import style_form
+from .money import WAN, AmountParseError, parse_amount
+
+
+class AmountField(forms.CharField):
+    """Money typed in 万元 by default, or with its own unit: "500", "1.2亿", "3,000万元", "一千二百万".
+
+    Cleans to yuan (Decimal, two places) — what the models store.
+    """
+
+    default_error_messages = {"invalid": _("“%(value)s”不是金额。")}
+
+    def __init__(self, *, unit: str = "万元", **kwargs):
+        self.unit = unit
+        kwargs.setdefault("help_text", _("单位：万元；也可写“1.2亿”“3,000万元”“120000元”"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_amount(value, unit=self.unit)
+        except AmountParseError as error:
+            raise forms.ValidationError(str(error), code="invalid") from error
+
+    def prepare_value(self, value):
+        """Show stored yuan in 万元 (1500000 → "150"); leave what the user typed alone."""
+        if isinstance(value, Decimal) and self.unit == "万元":
+            return format((value / WAN).normalize(), "f")
+        return value
+
+
+class StyledFormMixin:
+    """Knows the acting user, wears the page's styles, and marks fields with errors red.
+
+    Args:
+        user: who fills the form in (views pass `request.user`); forms narrow
+            their choices with it once roles land (issue 5).
+    """
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        style_form(self, small=False)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class BaseModelForm(StyledFormMixin, forms.ModelForm):
+    """A ModelForm: `Model.full_clean()` runs before anything is saved."""
+
+
+class BaseForm(StyledFormMixin, forms.Form):
+    """A plain form (a status change, a reversal) with the same styling and the acting user."""

@@ -1,0 +1,225 @@
+"""Generic views of the registries; domain views are a few attributes (STYLE.md 2).
+
+- `ObjectListView`: a FilterSet (the query contract), a Table (columns, sort,
+  column chooser), pagination, and export of exactly the current view to CSV or
+  XLSX. An htmx request aimed at `#results` gets only the results partial, so
+  filtering and paging do not redraw the page; every link keeps a real href.
+- `ObjectDetailView`: one object, with its change history.
+- `ObjectFormView`: create or edit through a ModelForm; the model's own
+  `clean()` runs (ModelForm calls `full_clean()`), errors show next to their
+  fields, and nothing is saved when any field is wrong.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, TemplateView, UpdateView
+
+from .exports import FORMATS, csv_response, export_filename, xlsx_response
+from .models import ObjectChange
+from .tables import Table
+
+PAGE_SIZES = (25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+HISTORY_LIMIT = 50
+
+
+def querystring(params, **changes) -> str:
+    """The current query string with some parameters replaced (None removes one)."""
+    query = params.copy()
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+class ObjectListView(LoginRequiredMixin, TemplateView):
+    """A registry page. Subclasses set `queryset`, `filterset_class`, `table_class`, and may set
+    `title`, `add_url_name` (the "new" button), `add_permission` and `export_stem` (the file name)."""
+
+    template_name = "core/object_list.html"
+    partial_template_name = "core/_results.html"
+    queryset = None
+    filterset_class = None
+    table_class: type[Table] = Table
+    title = ""
+    add_url_name: str | None = None
+    add_permission: str | None = None
+    export_stem = "export"
+
+    def get_queryset(self):
+        return self.queryset.all()
+
+    def session_key(self) -> str:
+        return f"columns:{self.table_class.__name__}"
+
+    def chosen_columns(self) -> list[str] | None:
+        """Columns from the chooser (`columns=`), remembered in the session; `columns_reset` forgets them."""
+        session = self.request.session
+        if "columns_reset" in self.request.GET:
+            session.pop(self.session_key(), None)
+            return None
+        chosen = self.request.GET.getlist("columns")
+        if chosen:
+            session[self.session_key()] = chosen
+            return chosen
+        return session.get(self.session_key())
+
+    def page_size(self) -> int:
+        text = self.request.GET.get("per_page", "")
+        return int(text) if text.isdigit() and int(text) in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.filterset_class(
+            request.GET or None, queryset=self.get_queryset(), request=request
+        )
+        self.table = self.table_class(visible=self.chosen_columns(), sort=request.GET.get("sort"))
+        rows = self.table.prepare(self.filterset.qs)
+        export_format = request.GET.get("export")
+        if export_format in FORMATS and self.filterset.is_valid():
+            return self.export(rows, export_format)
+        self.object_rows = rows
+        if getattr(request, "htmx", False) and request.htmx.target == "results":
+            self.template_name = self.partial_template_name
+        return super().get(request, *args, **kwargs)
+
+    def export(self, rows, export_format):
+        filename = export_filename(self.export_stem, export_format)
+        if export_format == "csv":
+            return csv_response(self.table, rows, filename=filename)
+        return xlsx_response(self.table, rows, filename=filename, sheet_name=str(self.title))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        params.pop("export", None)
+        params.pop("columns_reset", None)
+        paginator = Paginator(self.object_rows, self.page_size())
+        page = paginator.get_page(self.request.GET.get("page"))
+        table = self.table
+        context.update(
+            title=self.title,
+            filterset=self.filterset,
+            filter_form=self.filterset.form,
+            active_filters=self.filterset.active_filters(),
+            table=table,
+            headers=table.headers(lambda sort: querystring(params, sort=sort)),
+            rows=table.rows(page.object_list),
+            page=page,
+            page_links=self._page_links(page, params),
+            page_sizes=PAGE_SIZES,
+            page_size=paginator.per_page,
+            all_columns=table.columns,
+            visible_names=[column.name for column in table.visible_columns],
+            export_links={fmt: querystring(params, export=fmt) for fmt in FORMATS},
+            base_query=querystring(params),
+            clear_url=self.request.path,
+            add_url_name=self.add_url_name if self._may_add() else None,
+            list_params=params,
+        )
+        return context
+
+    def _may_add(self) -> bool:
+        return bool(self.add_url_name) and (
+            self.add_permission is None or self.request.user.has_perm(self.add_permission)
+        )
+
+    @staticmethod
+    def _page_links(page, params) -> list[dict]:
+        """First, last and the pages around the current one, with gaps as None."""
+        numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        links = []
+        for number in numbers:
+            if number == page.paginator.ELLIPSIS:
+                links.append({"number": None})
+            else:
+                links.append(
+                    {
+                        "number": number,
+                        "url": querystring(params, page=str(number)),
+                        "is_current": number == page.number,
+                    }
+                )
+        return links
+
+
+def change_history(obj, limit: int = HISTORY_LIMIT) -> list[ObjectChange]:
+    """The newest change-log rows of one object (who, when, through what), each with `field_labels`:
+    the labels of the fields an update changed (a creation lists none: everything is new)."""
+    model = type(obj)
+    content_type = ContentType.objects.get_for_model(model)
+    changes = list(
+        ObjectChange.objects.filter(changed_object_type=content_type, changed_object_id=obj.pk)
+        .select_related("import_batch")
+        .order_by("-pk")[:limit]
+    )
+    labels = {field.attname: str(field.verbose_name) for field in model._meta.concrete_fields}
+    for change in changes:
+        changed = change.changed_fields if change.action == ObjectChange.Action.UPDATE else []
+        change.field_labels = [labels.get(name, name) for name in changed if name != "last_updated"]
+    return changes
+
+
+class ObjectDetailView(LoginRequiredMixin, DetailView):
+    """One object's page; the template shows its facts, related rows and its change history."""
+
+    history_limit = HISTORY_LIMIT
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history"] = change_history(self.object, self.history_limit)
+        return context
+
+
+class ObjectFormView(LoginRequiredMixin, PermissionRequiredMixin, UpdateView):
+    """Create (no `pk` in the URL) or edit one object through `form_class`.
+
+    The form is a ModelForm, so `Model.clean()` and the database constraints'
+    messages apply exactly as in imports and the API; on any error nothing is
+    saved and the page shows each message next to its field.
+    """
+
+    template_name = "core/object_form.html"
+    success_message = _("已保存。")
+    list_url_name = ""  # where "cancel" goes when a new object is abandoned
+
+    def get_object(self, queryset=None):
+        if self.pk_url_kwarg not in self.kwargs:
+            return None
+        return super().get_object(queryset)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, self.success_message)
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_new"] = self.object is None or self.object.pk is None
+        context["cancel_url"] = self.object.get_absolute_url() if not context["is_new"] else self.cancel_url()
+        context["form_title"] = (
+            _("新建{model}").format(model=self.model._meta.verbose_name)
+            if context["is_new"]
+            else str(self.object)
+        )
+        return context
+
+    def cancel_url(self) -> str:
+        target = self.request.GET.get("next", "")
+        # Only paths on this site: a crafted link must not send the user elsewhere.
+        if target.startswith("/") and not target.startswith("//"):
+            return target
+        return reverse(self.list_url_name) if self.list_url_name else "/"

@@ -1,0 +1,81 @@
+"""The ledger registry's query contract (list page, exports, dashboards' links)."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from duikou.core.filtersets import BaseFilterSet, WanRangeFilter
+from duikou.geo.choices import Zone
+from duikou.geo.filtersets import DivisionCodeFilter, DivisionTreeFilter
+from duikou.parties.filtersets import SupporterFamilyFilter
+from duikou.programmes.models import Programme
+
+from .choices import EntryKind
+from .models import LedgerEntry
+
+
+class LedgerEntryFilterSet(BaseFilterSet):
+    search_fields = ("document_reference", "note", "project__code", "project__name")
+
+    programme = django_filters.ModelChoiceFilter(
+        queryset=Programme.objects.order_by("code"), label=_("援助计划")
+    )
+    fiscal_year = django_filters.NumberFilter(label=_("资金年度"))
+    fiscal_year_min = django_filters.NumberFilter(
+        field_name="fiscal_year", lookup_expr="gte", label=_("年度从")
+    )
+    fiscal_year_max = django_filters.NumberFilter(
+        field_name="fiscal_year", lookup_expr="lte", label=_("年度至")
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        choices=EntryKind.choices, label=_("类型"), widget=forms.CheckboxSelectMultiple
+    )
+    supporter = SupporterFamilyFilter(label=_("支援方（含所属地市）"))
+    division = DivisionTreeFilter(label=_("受援地（含下级）"))
+    division_code = DivisionCodeFilter(field_name="division", label=_("区划代码（含下级）"))
+    zone = django_filters.ChoiceFilter(field_name="division__zone", choices=Zone.choices, label=_("片区"))
+    project = django_filters.NumberFilter(
+        field_name="project_id", label=_("项目ID"), widget=forms.HiddenInput
+    )
+    project_code = django_filters.CharFilter(field_name="project__code", label=_("项目编号"))
+    has_project = django_filters.BooleanFilter(
+        field_name="project", lookup_expr="isnull", exclude=True, label=_("已分配到项目")
+    )
+    is_reversal = django_filters.BooleanFilter(
+        field_name="reverses", lookup_expr="isnull", exclude=True, label=_("冲正分录")
+    )
+    value_date_after = django_filters.DateFilter(
+        field_name="value_date",
+        lookup_expr="gte",
+        label=_("发生日期从"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    value_date_before = django_filters.DateFilter(
+        field_name="value_date",
+        lookup_expr="lte",
+        label=_("发生日期至"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    amount = WanRangeFilter(label=_("金额（万元）"))
+
+    class Meta:
+        model = LedgerEntry
+        fields = [
+            "q",
+            "programme",
+            "fiscal_year",
+            "fiscal_year_min",
+            "fiscal_year_max",
+            "kind",
+            "supporter",
+            "division",
+            "division_code",
+            "zone",
+            "project",
+            "project_code",
+            "has_project",
+            "is_reversal",
+            "value_date_after",
+            "value_date_before",
+            "amount",
+        ]

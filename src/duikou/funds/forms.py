@@ -1,0 +1,56 @@
+"""Posting to the ledger and reversing an entry: forms whose saving is the funds service's job."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from duikou.core.forms import AmountField, BaseForm
+from duikou.geo.filtersets import division_choices
+from duikou.parties.filtersets import supporter_choices
+from duikou.programmes.models import Programme
+from duikou.projects.forms import ProjectCodeField
+
+from .choices import EntryKind
+
+
+class LedgerEntryForm(BaseForm):
+    """One posting. With a project, the programme, supporter and division are the project's."""
+
+    project = ProjectCodeField(
+        required=False, help_text=_("尚未分配到项目的资金可不填，但须填支援方和受援地")
+    )
+    kind = forms.ChoiceField(label=_("类型"), choices=EntryKind.choices)
+    amount = AmountField(label=_("金额（万元）"))
+    value_date = forms.DateField(label=_("发生日期"), initial=datetime.date.today)
+    fiscal_year = forms.IntegerField(
+        label=_("资金年度"), required=False, help_text=_("不填则取发生日期的年份")
+    )
+    programme = forms.ModelChoiceField(label=_("援助计划"), queryset=Programme.objects.all(), required=False)
+    supporter = forms.ModelChoiceField(label=_("支援方"), queryset=supporter_choices(), required=False)
+    division = forms.ModelChoiceField(label=_("受援地"), queryset=division_choices(), required=False)
+    document_reference = forms.CharField(label=_("凭证/文号"), max_length=100, required=False)
+    note = forms.CharField(label=_("摘要"), max_length=500, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("project"):
+            for name in ("programme", "supporter", "division"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("未填项目时须填写此项。"))
+        return cleaned
+
+    def entry_fields(self) -> dict:
+        """Keyword arguments for `funds.services.post_entry` (blank optional fields left to the project)."""
+        fields = {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
+        if "project" in fields:
+            for name in ("programme", "supporter", "division"):  # the project's own, never two truths
+                fields.pop(name, None)
+        fields.setdefault("document_reference", "")
+        fields.setdefault("note", "")
+        return fields
+
+
+class ReverseEntryForm(BaseForm):
+    value_date = forms.DateField(label=_("冲正日期"), initial=datetime.date.today)
+    reason = forms.CharField(label=_("冲正原因"), max_length=400)

@@ -1,0 +1,55 @@
+"""The outcome measurements' query contract."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from duikou.core.filtersets import BaseFilterSet
+from duikou.geo.choices import Zone
+from duikou.geo.filtersets import DivisionCodeFilter, DivisionTreeFilter
+from duikou.parties.filtersets import SupporterFamilyFilter
+
+from .models import Indicator, Measurement
+
+
+class MeasurementFilterSet(BaseFilterSet):
+    search_fields = ("indicator__name", "project__code", "project__name")
+
+    indicator = django_filters.ModelMultipleChoiceFilter(
+        queryset=Indicator.objects.all(), label=_("指标"), widget=forms.CheckboxSelectMultiple
+    )
+    supporter = SupporterFamilyFilter(label=_("支援方（含所属地市）"))
+    division = DivisionTreeFilter(label=_("受援地（含下级）"))
+    division_code = DivisionCodeFilter(field_name="division", label=_("区划代码（含下级）"))
+    zone = django_filters.ChoiceFilter(field_name="division__zone", choices=Zone.choices, label=_("片区"))
+    year = django_filters.NumberFilter(field_name="period_end__year", label=_("年度（期间止）"))
+    year_min = django_filters.NumberFilter(
+        field_name="period_end__year", lookup_expr="gte", label=_("年度从")
+    )
+    year_max = django_filters.NumberFilter(
+        field_name="period_end__year", lookup_expr="lte", label=_("年度至")
+    )
+    project = django_filters.NumberFilter(
+        field_name="project_id", label=_("项目ID"), widget=forms.HiddenInput
+    )
+    project_code = django_filters.CharFilter(field_name="project__code", label=_("项目编号"))
+    has_project = django_filters.BooleanFilter(
+        field_name="project", lookup_expr="isnull", exclude=True, label=_("按项目填报")
+    )
+
+    class Meta:
+        model = Measurement
+        fields = [
+            "q",
+            "indicator",
+            "supporter",
+            "division",
+            "division_code",
+            "zone",
+            "year",
+            "year_min",
+            "year_max",
+            "project",
+            "project_code",
+            "has_project",
+        ]

@@ -1,0 +1,47 @@
+"""Outcome pages: the measurements registry, one measurement, recording one."""
+
+from django.utils.translation import gettext_lazy as _
+
+from duikou.core.views import ObjectDetailView, ObjectFormView, ObjectListView
+from duikou.projects.models import Project
+
+from .filtersets import MeasurementFilterSet
+from .forms import MeasurementForm
+from .models import Measurement
+from .tables import MeasurementTable
+
+
+class MeasurementListView(ObjectListView):
+    queryset = Measurement.objects.all()
+    filterset_class = MeasurementFilterSet
+    table_class = MeasurementTable
+    title = _("成效")
+    add_url_name = "outcomes:measurement_add"
+    add_permission = "outcomes.add_measurement"
+    export_stem = "measurements"
+
+
+class MeasurementView(ObjectDetailView):
+    queryset = Measurement.objects.select_related(
+        "indicator", "project", "supporter", "division", "import_batch"
+    )
+    template_name = "outcomes/measurement.html"
+
+
+class MeasurementFormView(ObjectFormView):
+    """Record (`?project=<id>` starts from a project page) or correct a measurement."""
+
+    model = Measurement
+    form_class = MeasurementForm
+    list_url_name = "outcomes:measurement_list"
+
+    def get_permission_required(self):
+        return ["outcomes.change_measurement" if "pk" in self.kwargs else "outcomes.add_measurement"]
+
+    def get_initial(self):
+        initial = super().get_initial()
+        text = self.request.GET.get("project", "")
+        project = Project.objects.filter(pk=text).first() if text.isdigit() else None
+        if project is not None:
+            initial.update(project=project.code, supporter=project.supporter_id, division=project.division_id)
+        return initial

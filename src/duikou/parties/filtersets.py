@@ -1,0 +1,42 @@
+"""Filters over organizations: their registry, and "this supporter and its cities" for others."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from duikou.core.filtersets import BaseFilterSet
+
+from .choices import OrganizationKind
+from .models import Organization
+
+
+def supporter_choices(request=None):
+    return Organization.objects.supporters().order_by("name")
+
+
+class SupporterFamilyFilter(django_filters.ModelChoiceFilter):
+    """A supporter and the supporting cities under it: 浙江省 lists 杭州市's and 衢州市's rows too."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", supporter_choices)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": [member.pk for member in value.supporter_family()]})
+
+
+class OrganizationFilterSet(BaseFilterSet):
+    search_fields = ("name", "short_name", "aliases")
+
+    kind = django_filters.MultipleChoiceFilter(choices=OrganizationKind.choices, label=_("类型"))
+    parent = django_filters.ModelChoiceFilter(
+        queryset=lambda request: (
+            Organization.objects.filter(children__isnull=False).distinct().order_by("name")
+        ),
+        label=_("上级单位"),
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["q", "kind", "parent"]

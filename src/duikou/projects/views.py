@@ -1,0 +1,100 @@
+"""Project registry pages: the list, one project, data entry and lifecycle moves."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+
+from duikou.core.views import ObjectDetailView, ObjectFormView, ObjectListView
+from duikou.funds.services import fund_totals, running_balances
+
+from .filtersets import ProjectFilterSet
+from .forms import ProjectForm, ProjectTransitionForm
+from .models import Project
+from .services import transition_project
+from .tables import ProjectTable
+
+
+class ProjectListView(ObjectListView):
+    queryset = Project.objects.all()
+    filterset_class = ProjectFilterSet
+    table_class = ProjectTable
+    title = _("项目")
+    add_url_name = "projects:project_add"
+    add_permission = "projects.add_project"
+    export_stem = "projects"
+
+
+class ProjectView(ObjectDetailView):
+    """Facts, money (ledger with running balances, derived rates), status timeline, outcomes, history."""
+
+    queryset = Project.objects.select_related("programme", "supporter", "division__parent", "category")
+    template_name = "projects/project.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project = self.object
+        context.update(
+            totals=fund_totals(project.ledger_entries.all()),
+            ledger=running_balances(project),
+            timeline=project.status_changes.select_related("changed_by").order_by("effective_on", "pk"),
+            measurements=project.measurements.select_related("indicator").order_by(
+                "-period_end", "indicator"
+            ),
+            transition_form=ProjectTransitionForm(project=project, user=self.request.user),
+            may_change=self.request.user.has_perm("projects.change_project"),
+            may_post=self.request.user.has_perm("funds.add_ledgerentry"),
+            may_measure=self.request.user.has_perm("outcomes.add_measurement"),
+        )
+        return context
+
+
+class ProjectFormView(ObjectFormView):
+    """Create (`projects:project_add`) or edit (`projects:project_edit`) a project."""
+
+    model = Project
+    form_class = ProjectForm
+
+    list_url_name = "projects:project_list"
+
+    def get_permission_required(self):
+        return ["projects.change_project" if "pk" in self.kwargs else "projects.add_project"]
+
+
+class ProjectTransitionView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """POST only: move the project through `transition_project`; a refused gate shows its reason."""
+
+    permission_required = "projects.change_project"
+    form_class = ProjectTransitionForm
+    template_name = "projects/project_transition.html"
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.project = get_object_or_404(Project, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "project": self.project, "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            change = transition_project(
+                self.project,
+                form.cleaned_data["to_status"],
+                acting_user=self.request.user,
+                effective_on=form.cleaned_data["effective_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("状态已变更为“{status}”。").format(status=change.get_to_status_display()),
+        )
+        return redirect(self.project.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "project": self.project}
