@@ -25,6 +25,7 @@ from .models import ObjectChange
 from .tables import Table
 
 PAGE_SIZES = (25, 50, 100, 200)
+PRIMARY_FILTER_COUNT = 8  # the rest fold under "更多筛选", open when one of them is in use
 DEFAULT_PAGE_SIZE = 50
 HISTORY_LIMIT = 50
 
@@ -105,7 +106,12 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
         paginator = Paginator(self.object_rows, self.page_size())
         page = paginator.get_page(self.request.GET.get("page"))
         table = self.table
+        fields = list(self.filterset.form)
+        more_fields = fields[PRIMARY_FILTER_COUNT:]
         context.update(
+            primary_filter_fields=fields[:PRIMARY_FILTER_COUNT],
+            more_filter_fields=more_fields,
+            more_filters_open=any(self._is_used(field.name) for field in more_fields),
             title=self.title,
             filterset=self.filterset,
             filter_form=self.filterset.form,
@@ -126,6 +132,10 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
             list_params=params,
         )
         return context
+
+    def _is_used(self, name: str) -> bool:
+        # Range filters arrive as name_min / name_max.
+        return any(self.request.GET.get(key) for key in (name, f"{name}_min", f"{name}_max"))
 
     def _may_add(self) -> bool:
         return bool(self.add_url_name) and (

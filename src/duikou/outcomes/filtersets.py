@@ -42,14 +42,14 @@ class MeasurementFilterSet(BaseFilterSet):
         fields = [
             "q",
             "indicator",
+            "year",
             "supporter",
             "division",
-            "division_code",
+            "project_code",
             "zone",
-            "year",
+            "has_project",
             "year_min",
             "year_max",
+            "division_code",
             "project",
-            "project_code",
-            "has_project",
         ]

@@ -49,27 +49,28 @@ class ProjectFilterSet(BaseFilterSet):
 
     class Meta:
         model = Project
+        # The panel shows the first eight; the rest fold under "更多筛选".
         fields = [
             "q",
-            "programme",
             "plan_year",
-            "plan_year_min",
-            "plan_year_max",
             "supporter",
             "division",
-            "division_code",
-            "zone",
             "category",
+            "status",
+            "zone",
+            "aid_amount",
+            "programme",
+            "plan_year_min",
+            "plan_year_max",
+            "division_code",
             "is_livelihood",
             "is_active",
-            "status",
             "implementation_level",
             "delivery_mode",
             "construction_type",
             "is_in_plan",
             "is_fixed_asset",
             "is_employment_oriented",
-            "aid_amount",
             "total_investment",
         ]
 

@@ -43,16 +43,16 @@ class AssignmentFilterSet(BaseFilterSet):
         model = Assignment
         fields = [
             "q",
-            "programme",
-            "batch",
             "kind",
+            "batch",
             "supporter",
             "division",
-            "division_code",
-            "zone",
-            "start_year",
-            "in_post_on",
             "in_post",
+            "start_year",
+            "zone",
+            "programme",
+            "division_code",
+            "in_post_on",
             "has_team",
         ]
 
