@@ -21,8 +21,9 @@ class ProjectCodeField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("项目编号"))
-        kwargs.setdefault("max_length", 40)
+        # No max_length: its validator would run on the cleaned Project, not on the text.
         super().__init__(**kwargs)
+        self.widget.attrs["maxlength"] = Project._meta.get_field("code").max_length
 
     def to_python(self, value):
         code = super().to_python(value).strip()
