@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import ChangeLoggedModel, PrimaryModel
+from duikou.core.money import format_amount
 from duikou.core.text import normalize_text
 
 from .choices import ConstructionType, DeliveryMode, ImplementationLevel, ProjectStatus
@@ -24,6 +25,14 @@ ZERO = Decimal("0.00")
 def money_field(verbose_name, **kwargs):
     """Yuan, two places; up to 10^14 yuan — far above any programme's total."""
     return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, default=ZERO, **kwargs)
+
+
+def _distinct_amounts(**amounts: Decimal) -> dict[str, str]:
+    """Amounts in 万元 as officers read them, or in 元 when 万元 to two places would hide the difference."""
+    in_wan = {key: format_amount(value, "万元") for key, value in amounts.items()}
+    if len(set(in_wan.values())) == len(in_wan):
+        return in_wan
+    return {key: format_amount(value, "元") for key, value in amounts.items()}
 
 
 class Project(PrimaryModel):
@@ -152,8 +161,8 @@ class Project(PrimaryModel):
         errors: dict[str, list] = {}
         if self.total_investment is not None and self.total_investment != self.sources_total:
             errors.setdefault("total_investment", []).append(
-                _("总投资 {total} 元 ≠ 援助资金 + 地方配套 + 其他 = {sum} 元。").format(
-                    total=self.total_investment, sum=self.sources_total
+                _("总投资 {total} ≠ 援助资金 + 地方配套 + 其他 = {sum}。").format(
+                    **_distinct_amounts(total=self.total_investment, sum=self.sources_total)
                 )
             )
         if self.category_id and self.programme_id and self.category.programme_id != self.programme_id:

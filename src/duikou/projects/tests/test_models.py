@@ -139,7 +139,20 @@ def test_total_investment_must_equal_its_sources():
     )
 
     assert clean_errors(project) == {
-        "total_investment": ["总投资 1000000.00 元 ≠ 援助资金 + 地方配套 + 其他 = 900000.00 元。"]
+        "total_investment": ["总投资 100.00万元 ≠ 援助资金 + 地方配套 + 其他 = 90.00万元。"]
+    }
+
+
+def test_a_difference_below_a_fen_of_wan_is_shown_in_yuan():
+    project = build_project(
+        total_investment=Decimal("1000000.00"),
+        aid_amount=Decimal("800000.00"),
+        local_matching=Decimal("199999.50"),
+        other_funding=Decimal("0.00"),
+    )
+
+    assert clean_errors(project) == {
+        "total_investment": ["总投资 1,000,000.00元 ≠ 援助资金 + 地方配套 + 其他 = 999,999.50元。"]
     }
 
 
