@@ -7,7 +7,8 @@ Start the demo in one terminal (`make demo`), then in another::
 
 It logs in (the demo administrator unless --username / --password say otherwise), and saves PNGs of the
 overview, the map, the county list reached by clicking 莎车县 on the map, the supporter index, a supporter's
-page, 莎车县's page, the project list and a project.
+page, 莎车县's page, the project list and a project (the largest of 莎车县), the ledger, the roster and a
+pairing page.
 Extra pages: `--page NAME=/path/` (repeatable) saves NAME.png. The browser is Debian's Chromium
 (/usr/bin/chromium, package `chromium`; install `fonts-noto-cjk` for the Chinese text), driven by Playwright.
 """
@@ -70,11 +71,6 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         default=[],
         metavar="NAME=/path/",
         help="also save NAME.png of this page (repeatable), e.g. supporter=/supporters/1/",
-    )
-    parser.add_argument(
-        "--projects-path",
-        default="/admin/projects/project/",
-        help="the project list, when the navigation has no link to it",
     )
     return parser.parse_args(argv)
 
@@ -158,24 +154,33 @@ class Shooter:
         self.settle()
         self.save("county-page")
 
-    def projects(self, fallback_path: str) -> None:
-        link = self.page.locator('.navbar a.nav-link[href*="project"]')
-        self.page.goto(self.url(link.first.get_attribute("href") if link.count() else fallback_path))
+    def registries(self) -> None:
+        """The project list, a project (the largest of 莎车县, so its ledger and timeline are full),
+        the ledger, the roster and a pairing page."""
+        self.page.goto(self.url("/projects/"))
         self.settle()
         self.save("project-list", max_height=LIST_HEIGHT)
-        # The first project in the list: the first link in the list's rows that leads to one project
-        # (the admin's result list, or any table; never an "add" link or the list itself).
-        list_url = self.page.url.split("?")[0]
-        anchors = self.page.locator('#result_list tbody a, main table tbody a[href*="project"]').all()
-        anchors += self.page.locator('table tbody a[href*="project"]').all()
-        for anchor in anchors:
-            href = urljoin(self.page.url, anchor.get_attribute("href") or "")
-            if "/add/" not in href and href.split("?")[0] not in (list_url, ""):
-                self.page.goto(href)
-                self.settle()
-                self.save("project")
-                return
-        print("  no project link found in the project list: project.png not taken", file=sys.stderr)
+        self.page.goto(self.url("/divisions/653125/"))
+        top_project = self.page.locator("[data-role=top-projects] tbody a").first
+        if top_project.count():
+            self.page.goto(urljoin(self.page.url, top_project.get_attribute("href")))
+            self.settle()
+            self.save("project")
+        else:
+            print("  莎车县 has no projects: project.png not taken", file=sys.stderr)
+        self.page.goto(self.url("/ledger/?kind=arrived"))
+        self.settle()
+        self.save("ledger", max_height=LIST_HEIGHT)
+        self.page.goto(self.url("/people/?in_post=true"))
+        self.settle()
+        self.save("people", max_height=LIST_HEIGHT)
+        self.page.goto(self.url("/pairings/?q=莎车"))
+        pairing = self.page.locator("[data-role=results-table] tbody a").first
+        if pairing.count():
+            self.page.goto(urljoin(self.page.url, pairing.get_attribute("href")))
+            self.page.wait_for_function(CHARTS_READY_JS, arg=CHART_NAMES, timeout=60_000)
+            self.settle()
+            self.save("pairing-page")
 
     def extra(self, spec: str) -> None:
         name, _, path = spec.partition("=")
@@ -204,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             shooter.overview()
             shooter.county()
             shooter.scoped_pages()
-            shooter.projects(arguments.projects_path)
+            shooter.registries()
             for spec in arguments.page:
                 shooter.extra(spec)
         except PlaywrightError as error:
