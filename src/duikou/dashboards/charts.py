@@ -3,27 +3,28 @@
 Figures follow the definitions of `queries.py` (Σ 援助资金 of projects that are
 not cancelled or adjusted; ledger sums for funds), so a chart and a headline
 card never disagree. Links lead to the filtered project registry
-(`projects:project_list`, parameters of `ProjectFilterSet`).
+(`projects:project_list`, parameters of `ProjectFilterSet`). Like the cards, the
+charts read the rollups (`summaries.py`) unless the scope says otherwise
+(`Scope.use_rollups`) or its as-of date needs the base tables.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.urls import reverse
 
 from duikou.funds.choices import EntryKind
 from duikou.funds.models import LedgerEntry
 from duikou.geo.choices import Zone
-from duikou.geo.models import Division
-from duikou.outcomes.models import Measurement
 from duikou.parties.choices import SUPPORTER_KINDS
 from duikou.parties.models import Organization
-from duikou.projects.choices import CLOSED_STATUSES
 
-from .queries import Scope, ratio, scoped_projects
+from . import summaries
+from .queries import Scope, active_projects, ratio, scoped_measurements
 
 ZERO = Decimal("0.00")
 PLANNED_AND_ARRIVED = [EntryKind.PLAN, EntryKind.ADJUSTMENT, EntryKind.ARRIVED]
@@ -45,19 +46,17 @@ def project_list_url(scope: Scope, **filters) -> str:
     return reverse("projects:project_list") + "?" + urlencode(params, doseq=True)
 
 
-def active_projects(scope: Scope):
-    return scoped_projects(scope).exclude(status__in=CLOSED_STATUSES)
-
-
 def funds_by_year_and_category(scope: Scope) -> dict:
     """Σ 援助资金 by plan year, stacked by category, over every year (the scope's year is ignored)."""
-    all_years = Scope(scope.programme, None, None, scope.supporter, scope.division, scope.as_of)
-    rows = (
-        active_projects(all_years)
-        .order_by()
-        .values("plan_year", "category_id", "category__name", "category__order")
-        .annotate(total=Sum("aid_amount"))
-    )
+    all_years = replace(scope, first_year=None, last_year=None)
+    if all_years.use_rollups:
+        rows = summaries.aid_by_year_and_category(all_years)
+    else:
+        rows = list(
+            active_projects(all_years)
+            .values("plan_year", "category_id", "category__name", "category__order")
+            .annotate(total=Sum("aid_amount"))
+        )
     years = sorted({row["plan_year"] for row in rows})
     categories: dict[int, dict] = {}
     for row in sorted(rows, key=lambda r: (r["category__order"], r["category_id"])):
@@ -77,7 +76,10 @@ def funds_by_year_and_category(scope: Scope) -> dict:
 
 def _top_supporter_of() -> dict[int, Organization]:
     """Each supporter's top-level 援疆省市 (衢州市 → 浙江省)."""
-    organizations = {o.pk: o for o in Organization.objects.filter(kind__in=SUPPORTER_KINDS)}
+    organizations = {
+        o.pk: o
+        for o in Organization.objects.filter(kind__in=SUPPORTER_KINDS).only("name", "short_name", "parent_id")
+    }
     top = {}
     for pk, organization in organizations.items():
         node = organization
@@ -106,22 +108,30 @@ def by_supporter(scope: Scope) -> list[dict]:
             },
         )
 
-    for item in (
-        active_projects(scope)
-        .order_by()
-        .values("supporter_id")
-        .annotate(aid=Sum("aid_amount"), projects=Count("id"))
-    ):
+    if scope.use_rollups:
+        aid_rows = summaries.aid_by(scope, "supporter_id")
+    else:
+        aid_rows = (
+            active_projects(scope)
+            .values("supporter_id")
+            .annotate(aid=Sum("aid_amount"), projects=Count("id"))
+        )
+    for item in aid_rows:
         row = row_for(item["supporter_id"])
         row["aid"] += item["aid"] or ZERO
         row["projects"] += item["projects"]
-    entries = scope.filter(LedgerEntry.objects.filter(programme=scope.programme), year_field="fiscal_year")
-    for item in (
-        entries.filter(value_date__lte=scope.as_of, kind__in=PLANNED_AND_ARRIVED)
-        .order_by()
-        .values("supporter_id", "kind")
-        .annotate(total=Sum("amount"))
-    ):
+    ledger_rows = summaries.ledger_by_supporter(scope, PLANNED_AND_ARRIVED) if scope.use_rollups else None
+    if ledger_rows is None:
+        entries = scope.filter(
+            LedgerEntry.objects.filter(programme=scope.programme), year_field="fiscal_year"
+        )
+        ledger_rows = (
+            entries.filter(value_date__lte=scope.as_of, kind__in=PLANNED_AND_ARRIVED)
+            .order_by()
+            .values("supporter_id", "kind")
+            .annotate(total=Sum("amount"))
+        )
+    for item in ledger_rows:
         row = row_for(item["supporter_id"])
         row["arrived" if item["kind"] == EntryKind.ARRIVED else "planned"] += item["total"] or ZERO
     result = []
@@ -133,34 +143,32 @@ def by_supporter(scope: Scope) -> list[dict]:
 
 
 def by_category(scope: Scope) -> list[dict]:
-    rows = (
-        active_projects(scope)
-        .order_by()
-        .values(
-            "category_id",
-            "category__name",
-            "category__short_name",
-            "category__order",
-            "category__counts_as_livelihood",
+    if scope.use_rollups:
+        rows = summaries.aid_by(scope, "category_id")
+    else:
+        rows = (
+            active_projects(scope).values("category_id").annotate(aid=Sum("aid_amount"), projects=Count("id"))
         )
-        .annotate(aid=Sum("aid_amount"), projects=Count("id"))
-    )
+    categories = summaries.categories(scope)
     return [
         {
             "id": row["category_id"],
-            "name": row["category__name"],
-            "short_name": row["category__short_name"],
+            "name": categories[row["category_id"]].name,
+            "short_name": categories[row["category_id"]].short_name,
             "aid": row["aid"],
             "projects": row["projects"],
-            "counts_as_livelihood": row["category__counts_as_livelihood"],
+            "counts_as_livelihood": categories[row["category_id"]].counts_as_livelihood,
             "url": project_list_url(scope, category=row["category_id"], is_active=True),
         }
-        for row in sorted(rows, key=lambda r: r["category__order"])
+        for row in sorted(rows, key=lambda r: (categories[r["category_id"]].order, r["category_id"]))
     ]
 
 
 def by_zone(scope: Scope) -> list[dict]:
-    rows = active_projects(scope).order_by().values("division__zone").annotate(aid=Sum("aid_amount"))
+    if scope.use_rollups:
+        rows = summaries.aid_by_zone(scope)
+    else:
+        rows = active_projects(scope).values("division__zone").annotate(aid=Sum("aid_amount"))
     labels = dict(Zone.choices)
     return [
         {
@@ -176,10 +184,9 @@ def by_zone(scope: Scope) -> list[dict]:
 def by_division(scope: Scope) -> list[dict]:
     """Per county-level division and XPCC 师市: 援助资金, projects and jobs — the map's values."""
     divisions = {
-        d.pk: d
-        for d in Division.objects.filter(level__in=["county", "xpcc_division", "regiment"]).only(
-            "code", "name", "level", "parent_id"
-        )
+        pk: division
+        for pk, division in summaries.divisions(scope).items()
+        if division.level in ("county", "xpcc_division", "regiment")
     }
     regiment_parent = {pk: d.parent_id for pk, d in divisions.items() if d.level == "regiment"}
     values: dict[int, dict] = {}
@@ -199,22 +206,31 @@ def by_division(scope: Scope) -> list[dict]:
             },
         )
 
-    for item in (
-        active_projects(scope)
-        .filter(division_id__in=divisions)
-        .order_by()
-        .values("division_id")
-        .annotate(aid=Sum("aid_amount"), projects=Count("id"))
-    ):
+    if scope.use_rollups:
+        aid_rows = [row for row in summaries.aid_by(scope, "division_id") if row["division_id"] in divisions]
+    else:
+        aid_rows = (
+            active_projects(scope)
+            .filter(division_id__in=divisions)
+            .values("division_id")
+            .annotate(aid=Sum("aid_amount"), projects=Count("id"))
+        )
+    for item in aid_rows:
         row = row_for(item["division_id"])
         row["aid"] += item["aid"] or ZERO
         row["projects"] += item["projects"]
-    jobs = scope.filter(
-        Measurement.objects.filter(indicator__code="jobs_created", period_end__lte=scope.as_of),
-        year_field="period_end__year",
-    ).filter(Q(project__programme=scope.programme) | Q(project__isnull=True), division_id__in=divisions)
-    for item in jobs.order_by().values("division_id").annotate(total=Sum("value")):
-        row_for(item["division_id"])["jobs"] += int(item["total"] or 0)
+    jobs = summaries.outcome_by_division(scope, "jobs_created") if scope.use_rollups else None
+    if jobs is None:
+        jobs = (
+            scoped_measurements(scope)
+            .filter(indicator__code="jobs_created", division_id__in=divisions)
+            .order_by()
+            .values("division_id")
+            .annotate(total=Sum("value"))
+        )
+    for item in jobs:
+        if item["division_id"] in divisions:
+            row_for(item["division_id"])["jobs"] += int(item["total"] or 0)
     for row in values.values():
         row["url"] = project_list_url(scope, division=row["id"], is_active=True)
     return sorted(values.values(), key=lambda r: r["code"])

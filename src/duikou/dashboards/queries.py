@@ -12,12 +12,17 @@ figure means the same everywhere. Definitions follow DOMAIN.md ("Funds",
   the year;
 - shares are Σ援疆资金 (project aid amounts) of the plan years in scope,
   cancelled and adjusted projects left out.
+
+Every figure is read from the rollups (`summaries.py`) when the scope allows
+it, and otherwise from the base tables with the queries below, which define
+the figures: `Scope(..., use_rollups=False)` computes everything from the base
+tables, which the tests compare against (docs/decisions/0003-dashboard-rollups.md).
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -34,6 +39,8 @@ from duikou.projects.choices import CLOSED_STATUSES, GRASSROOTS_LEVELS, ProjectS
 from duikou.projects.models import Project
 from duikou.talent.models import Assignment
 
+from . import summaries
+
 ZERO = Decimal("0.00")
 RATE_PLACES = Decimal("0.0001")
 
@@ -48,6 +55,16 @@ class Scope:
     supporter: Organization | None = None
     division: Division | None = None
     as_of: datetime.date = field(default_factory=datetime.date.today)
+    use_rollups: bool = True  # False: every figure from the base tables (tests, benchmarks)
+
+    @cached_property
+    def memo(self) -> dict:
+        """Query results shared by the figures and charts of one page (see summaries.py)."""
+        return {}
+
+    def from_base_tables(self) -> Scope:
+        """The same scope, computed from the base tables only."""
+        return replace(self, use_rollups=False)
 
     @cached_property  # works on a frozen dataclass: it writes the instance __dict__ directly
     def supporter_ids(self) -> list[int] | None:
@@ -61,6 +78,13 @@ class Scope:
         if self.division is None:
             return None
         return Division.objects.descendants_of(self.division).values("pk")
+
+    @cached_property
+    def division_id_list(self) -> list[int] | None:
+        """The division and the divisions under it, read once."""
+        if self.division is None:
+            return None
+        return list(self.division_ids.values_list("pk", flat=True))
 
     @property
     def people_date(self) -> datetime.date:
@@ -95,8 +119,12 @@ def ratio(part, whole) -> Decimal | None:
 
 
 def funds(scope: Scope) -> dict:
-    entries = scope.filter(LedgerEntry.objects.filter(programme=scope.programme), year_field="fiscal_year")
-    totals = fund_totals(entries, as_of=scope.as_of)
+    totals = summaries.fund_totals(scope) if scope.use_rollups else None
+    if totals is None:
+        entries = scope.filter(
+            LedgerEntry.objects.filter(programme=scope.programme), year_field="fiscal_year"
+        )
+        totals = fund_totals(entries, as_of=scope.as_of)
     return {
         "planned": totals.planned + totals.adjusted,
         "arrived": totals.arrived,
@@ -116,19 +144,33 @@ def scoped_projects(scope: Scope):
     return scope.filter(Project.objects.filter(programme=scope.programme), year_field="plan_year")
 
 
+def active_projects(scope: Scope):
+    """The scope's projects that count for the figures: not cancelled or adjusted."""
+    return scoped_projects(scope).exclude(status__in=CLOSED_STATUSES).order_by()
+
+
 def projects(scope: Scope) -> dict:
-    planned = scoped_projects(scope)
-    by_status = dict(planned.order_by().values_list("status").annotate(n=Count("id")))
-    active = planned.exclude(status__in=CLOSED_STATUSES)
-    counts = active.aggregate(
-        new=Count("id", filter=Q(construction_type="new")),
-        new_started=Count("id", filter=Q(construction_type="new", actual_start__lte=scope.as_of)),
-    )
-    due = scope.filter(
-        Project.objects.filter(programme=scope.programme).exclude(status__in=CLOSED_STATUSES),
-        year_field="planned_end__year",
-    )
-    due_counts = due.aggregate(due=Count("id"), done=Count("id", filter=Q(actual_end__lte=scope.as_of)))
+    if scope.use_rollups:
+        by_status = summaries.status_counts(scope)
+    else:
+        by_status = dict(scoped_projects(scope).order_by().values_list("status").annotate(n=Count("id")))
+    counts = summaries.start_counts(scope) if scope.use_rollups else None
+    if counts is None:
+        counts = (
+            scoped_projects(scope)
+            .exclude(status__in=CLOSED_STATUSES)
+            .aggregate(
+                new=Count("id", filter=Q(construction_type="new")),
+                new_started=Count("id", filter=Q(construction_type="new", actual_start__lte=scope.as_of)),
+            )
+        )
+    due_counts = summaries.completion_counts(scope) if scope.use_rollups else None
+    if due_counts is None:
+        due = scope.filter(
+            Project.objects.filter(programme=scope.programme).exclude(status__in=CLOSED_STATUSES),
+            year_field="planned_end__year",
+        )
+        due_counts = due.aggregate(due=Count("id"), done=Count("id", filter=Q(actual_end__lte=scope.as_of)))
     return {
         "total": sum(by_status.values()),
         "by_status": {status: by_status.get(status, 0) for status in ProjectStatus.values},
@@ -152,14 +194,16 @@ SHARE_DEFINITIONS = {
 
 
 def shares(scope: Scope) -> dict:
-    active = scoped_projects(scope).exclude(status__in=CLOSED_STATUSES)
-    sums = active.aggregate(
-        total=Sum("aid_amount"),
-        **{key: Sum("aid_amount", filter=condition) for key, (_, condition) in SHARE_DEFINITIONS.items()},
-    )
+    if scope.use_rollups:
+        sums = summaries.share_sums(scope)
+    else:
+        sums = active_projects(scope).aggregate(
+            total=Sum("aid_amount"),
+            **{key: Sum("aid_amount", filter=condition) for key, (_, condition) in SHARE_DEFINITIONS.items()},
+        )
     total = sums["total"] or ZERO
     result = {"aid_total": total}
-    years = _years_covered(scope, active)
+    years = _years_covered(scope)
     # One query for every target; the programme has a handful.
     targets = list(
         PolicyTarget.objects.filter(programme=scope.programme, is_enabled=True).order_by("from_year")
@@ -179,10 +223,13 @@ def shares(scope: Scope) -> dict:
     return result
 
 
-def _years_covered(scope: Scope, projects_qs) -> range:
+def _years_covered(scope: Scope) -> range:
     if scope.first_year is not None and scope.last_year is not None:
         return range(scope.first_year, scope.last_year + 1)
-    bounds = projects_qs.order_by().aggregate(first=Min("plan_year"), last=Max("plan_year"))
+    if scope.use_rollups:
+        bounds = summaries.active_year_bounds(scope)
+    else:
+        bounds = active_projects(scope).aggregate(first=Min("plan_year"), last=Max("plan_year"))
     first = scope.first_year if scope.first_year is not None else bounds["first"]
     last = scope.last_year if scope.last_year is not None else bounds["last"]
     return range(first, last + 1) if first is not None and last is not None else range(0)
@@ -198,6 +245,18 @@ def _target_for(targets: list[PolicyTarget], years: range) -> PolicyTarget | Non
 
 
 def people(scope: Scope) -> dict:
+    counts = summaries.people(scope) if scope.use_rollups else None
+    if counts is None:
+        counts = _people_from_roster(scope)
+    return {
+        "in_post": counts["in_post"],
+        "in_post_on": scope.people_date,
+        "person_times": counts["person_times"],
+        "person_times_by_kind": counts["person_times_by_kind"],
+    }
+
+
+def _people_from_roster(scope: Scope) -> dict:
     assignments = Assignment.objects.filter(programme=scope.programme)
     if scope.supporter is not None:
         assignments = assignments.filter(supporter_id__in=scope.supporter_ids)
@@ -207,23 +266,29 @@ def people(scope: Scope) -> dict:
     in_post = assignments.in_post_on(scope.people_date)
     return {
         "in_post": in_post.count(),
-        "in_post_on": scope.people_date,
         "person_times": started.count(),
         "person_times_by_kind": dict(started.order_by().values_list("kind").annotate(n=Count("id"))),
     }
 
 
-def outcomes(scope: Scope) -> dict:
-    measurements = scope.filter(
+def scoped_measurements(scope: Scope):
+    """Measurements of the scope's projects and divisions, periods ending in its years up to as-of."""
+    return scope.filter(
         Measurement.objects.filter(Q(project__programme=scope.programme) | Q(project__isnull=True)),
         year_field="period_end__year",
     ).filter(period_end__lte=scope.as_of)
-    sums = dict(
-        measurements.filter(indicator__aggregation="sum")
-        .order_by()
-        .values_list("indicator__code")
-        .annotate(total=Sum("value"))
-    )
+
+
+def outcomes(scope: Scope) -> dict:
+    sums = summaries.outcome_sums(scope) if scope.use_rollups else None
+    if sums is None:
+        sums = dict(
+            scoped_measurements(scope)
+            .filter(indicator__aggregation="sum")
+            .order_by()
+            .values_list("indicator__code")
+            .annotate(total=Sum("value"))
+        )
     return {
         "jobs_created": int(sums.get("jobs_created") or 0),
         "jobs_formerly_poor": int(sums.get("jobs_formerly_poor") or 0),
