@@ -10,10 +10,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .filtersets import style_form
 from .money import WAN, AmountParseError, parse_amount
+
+AMOUNT_EXAMPLES = "“1.2亿”“3,000万元”“120000元”"
 
 
 class AmountField(forms.CharField):
@@ -26,7 +29,9 @@ class AmountField(forms.CharField):
 
     def __init__(self, *, unit: str = "万元", **kwargs):
         self.unit = unit
-        kwargs.setdefault("help_text", _("单位：万元；也可写“1.2亿”“3,000万元”“120000元”"))
+        # The examples stay Chinese in every language: they are what the parser reads.
+        help_text = format_lazy(_("单位：万元；也可写 {examples}"), examples=AMOUNT_EXAMPLES)
+        kwargs.setdefault("help_text", help_text)
         super().__init__(**kwargs)
 
     def to_python(self, value):

@@ -31,9 +31,8 @@ def end_assignment(
         raise ValidationError({"actual_end": _("该派驻已于 {date} 结束。").format(date=locked.actual_end)})
     locked.actual_end = on
     if note.strip():
-        locked.comments = "\n".join(
-            filter(None, [locked.comments, _("离疆：{note}").format(note=note.strip())])
-        )
+        # Stored data, not interface text: the same words whatever language the officer uses.
+        locked.comments = "\n".join(filter(None, [locked.comments, f"离疆：{note.strip()}"]))
     locked.full_clean()
     locked.save()
     assignment.refresh_from_db()

@@ -174,10 +174,22 @@ def template_msgids() -> set[str]:
     from django.utils.translation.template import templatize
 
     msgids = set()
-    call = re.compile(r"\bgettext\(u?(?P<literal>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\)")
+    literal = r"u?(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+    # gettext('…') for {% translate %}, _('…') inside other tags, ngettext('…', '…', n) for a counted
+    # {% blocktranslate %}, pgettext('context', '…') for a string with a context: the msgid is the
+    # first literal, or the second after a context.
+    call = re.compile(
+        rf"\b(?:(?:gettext|_|ngettext)\((?P<literal>{literal})"
+        rf"|pgettext\((?P<context>{literal})\s*,\s*(?P<context_literal>{literal}))"
+    )
     for path in sorted(PACKAGE.rglob("*.html")):
         code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
-        msgids |= {ast.literal_eval(match["literal"]) for match in call.finditer(code)}
+        for match in call.finditer(code):
+            if match["literal"]:
+                msgids.add(ast.literal_eval(match["literal"]))
+            else:  # keyed like catalogue_key(): context, EOT, msgid
+                context, msgid = ast.literal_eval(match["context"]), ast.literal_eval(match["context_literal"])
+                msgids.add(f"{context}\x04{msgid}")
     return msgids
 
 
