@@ -188,8 +188,8 @@ def template_msgids() -> set[str]:
             if match["literal"]:
                 msgids.add(ast.literal_eval(match["literal"]))
             else:  # keyed like catalogue_key(): context, EOT, msgid
-                context, msgid = ast.literal_eval(match["context"]), ast.literal_eval(match["context_literal"])
-                msgids.add(f"{context}\x04{msgid}")
+                context = ast.literal_eval(match["context"])
+                msgids.add(f"{context}\x04{ast.literal_eval(match['context_literal'])}")
     return msgids
 
 
