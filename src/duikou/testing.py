@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import itertools
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -27,11 +28,14 @@ from duikou.funds.choices import EntryKind
 from duikou.funds.models import LedgerEntry
 from duikou.geo.choices import DivisionLevel, Zone
 from duikou.geo.models import Division, short_name_of
+from duikou.outcomes.models import Indicator, Measurement
 from duikou.pairings.models import Pairing
 from duikou.parties.choices import OrganizationKind
 from duikou.parties.models import Organization
 from duikou.programmes.models import Category, Programme
 from duikou.projects.models import Project
+from duikou.talent.choices import AssignmentKind
+from duikou.talent.models import Assignment
 
 PAIRED_SINCE = datetime.date(2010, 1, 1)
 PLAN_YEAR = 2024
@@ -170,6 +174,109 @@ def make_entry(
     return LedgerEntry.objects.create(
         project=project, kind=kind, amount=Decimal(amount), value_date=value_date, **{**defaults, **fields}
     )
+
+
+def make_assignment(**overrides) -> Assignment:
+    """A cadre of 上海市 in 莎车县, 2023-02-15 to 2026-02-14 (a three-year term), not yet ended."""
+    fields = {
+        "programme": make_programme(),
+        "person_name": "张伟",
+        "kind": AssignmentKind.CADRE,
+        "sending_organization": "上海市卫生健康委员会",
+        "supporter": make_supporter(),
+        "host_division": make_county(),
+        "host_unit": "莎车县人民医院",
+        "post": "副院长",
+        "start_date": datetime.date(2023, 2, 15),
+        "planned_end": datetime.date(2026, 2, 14),
+    }
+    fields.update(overrides)
+    return Assignment.objects.create(**fields)
+
+
+def make_indicator(code: str = "jobs", name: str = "带动就业", unit: str = "人", **fields) -> Indicator:
+    indicator, _ = Indicator.objects.get_or_create(
+        code=code, defaults={"name": name, "unit": unit, "programme": make_programme(), **fields}
+    )
+    return indicator
+
+
+def make_measurement(project: Project | None = None, **overrides) -> Measurement:
+    """120 人 of 带动就业 in PLAN_YEAR; for `project` (its supporter and division) when one is given."""
+    fields = {
+        "indicator": make_indicator(),
+        "project": project,
+        "division": project.division if project else make_county(),
+        "supporter": project.supporter if project else make_supporter(),
+        "period_start": datetime.date(PLAN_YEAR, 1, 1),
+        "period_end": datetime.date(PLAN_YEAR, 12, 31),
+        "value": Decimal("120"),
+    }
+    fields.update(overrides)
+    return Measurement.objects.create(**fields)
+
+
+# --- reading registry pages --------------------------------------------------------------------------
+
+
+class ResultsTable:
+    """The results table of a registry page as the user sees it: header labels, and per row its
+    primary key and the text of each cell (`links` keeps each cell's link target, or None)."""
+
+    def __init__(self, headers: list[str], pks: list[int], rows: list[list[str]], links: list[list]):
+        self.headers, self.pks, self.rows, self.links = headers, pks, rows, links
+
+    def column(self, label: str) -> list[str]:
+        index = self.headers.index(label)
+        return [row[index] for row in self.rows]
+
+
+class _ResultsParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.in_table = self.in_row = self.in_cell = False
+        self.headers, self.pks, self.rows, self.links = [], [], [], []
+        self.text = ""
+        self.href = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "table" and attributes.get("data-role") == "results-table":
+            self.in_table = True
+        elif self.in_table and tag == "tr" and "data-pk" in attributes:
+            self.in_row = True
+            self.pks.append(int(attributes["data-pk"]))
+            self.rows.append([])
+            self.links.append([])
+        elif self.in_table and tag in ("th", "td"):
+            self.in_cell, self.text, self.href = True, "", None
+        elif self.in_cell and tag == "a" and self.href is None:
+            self.href = attributes.get("href")
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.in_table = False
+        elif tag == "tr":
+            self.in_row = False
+        elif self.in_table and tag == "th":
+            self.headers.append(self.text.strip())
+            self.in_cell = False
+        elif self.in_table and tag == "td" and self.in_cell:
+            self.in_cell = False
+            if self.in_row:  # not the "no rows" line
+                self.rows[-1].append(self.text.strip())
+                self.links[-1].append(self.href)
+
+    def handle_data(self, data):
+        if self.in_cell:
+            self.text += data
+
+
+def results_table(response) -> ResultsTable:
+    """Parse the `data-role="results-table"` of a registry page (full page or htmx partial)."""
+    parser = _ResultsParser()
+    parser.feed(response.content.decode())
+    return ResultsTable(parser.headers, parser.pks, parser.rows, parser.links)
 
 
 # --- assertions shared by the model tests ----------------------------------------------------------

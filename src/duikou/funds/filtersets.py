@@ -57,6 +57,10 @@ class LedgerEntryFilterSet(BaseFilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     amount = WanRangeFilter(label=_("金额（万元）"))
+    # The rows one import wrote (STYLE.md 14): the batch's own page links here.
+    import_batch = django_filters.NumberFilter(
+        field_name="import_batch_id", label=_("导入批次"), widget=forms.HiddenInput
+    )
 
     class Meta:
         model = LedgerEntry
@@ -78,4 +82,5 @@ class LedgerEntryFilterSet(BaseFilterSet):
             "is_reversal",
             "value_date_after",
             "value_date_before",
+            "import_batch",
         ]

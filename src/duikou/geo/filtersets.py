@@ -51,10 +51,13 @@ class DivisionFilterSet(BaseFilterSet):
     zone = django_filters.ChoiceFilter(choices=Zone.choices, label=_("片区"))
     parent = DivisionTreeFilter(field_name="parent", label=_("上级区划（含下级）"))
     is_xpcc = django_filters.BooleanFilter(label=_("兵团"))
+    # Curation: the self-assigned codes (XPCC units without a GB/T 2260 code) and unverified rows.
+    is_code_official = django_filters.BooleanFilter(label=_("国标代码"))
+    is_confirmed = django_filters.BooleanFilter(label=_("已核实"))
 
     class Meta:
         model = Division
-        fields = ["q", "level", "zone", "parent", "is_xpcc"]
+        fields = ["q", "level", "zone", "parent", "is_xpcc", "is_code_official", "is_confirmed"]
 
     def search(self, queryset, name, value):
         return super().search(queryset, name, value).distinct()

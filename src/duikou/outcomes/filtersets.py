@@ -36,6 +36,10 @@ class MeasurementFilterSet(BaseFilterSet):
     has_project = django_filters.BooleanFilter(
         field_name="project", lookup_expr="isnull", exclude=True, label=_("按项目填报")
     )
+    # The rows one import wrote (STYLE.md 14): the batch's own page links here.
+    import_batch = django_filters.NumberFilter(
+        field_name="import_batch_id", label=_("导入批次"), widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Measurement
@@ -52,4 +56,5 @@ class MeasurementFilterSet(BaseFilterSet):
             "year_max",
             "division_code",
             "project",
+            "import_batch",
         ]

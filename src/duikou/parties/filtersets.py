@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.filtersets import BaseFilterSet
+from duikou.geo.filtersets import DivisionTreeFilter
 
 from .choices import OrganizationKind
 from .models import Organization
@@ -36,7 +37,9 @@ class OrganizationFilterSet(BaseFilterSet):
         ),
         label=_("上级单位"),
     )
+    # Front headquarters and recipient governments by where they sit (with what lies under it).
+    home_division = DivisionTreeFilter(field_name="home_division", label=_("所在地"))
 
     class Meta:
         model = Organization
-        fields = ["q", "kind", "parent"]
+        fields = ["q", "kind", "parent", "home_division"]
