@@ -17,7 +17,7 @@ from duikou.geo.models import Division
 from duikou.pairings.models import Pairing
 from duikou.parties.models import Organization
 from duikou.programmes.models import Programme
-from duikou.projects.choices import CLOSED_STATUSES, GRASSROOTS_LEVELS
+from duikou.projects.choices import CLOSED_STATUSES, GRASSROOTS_LEVELS, ProjectStatus
 from duikou.projects.models import Project
 from duikou.talent.models import Assignment
 
@@ -110,7 +110,17 @@ class OverviewView(LoginRequiredMixin, TemplateView):
         figures = headline_figures(scope)
         if subject:
             context.update(subject_lists(scope))
+        by_status = figures["projects"]["by_status"]
         context.update(
+            status_rows=[
+                {
+                    "status": status.value,
+                    "label": status.label,
+                    "count": by_status[status.value],
+                    "url": charts.project_list_url(scope, status=status.value),
+                }
+                for status in ProjectStatus
+            ],
             scope=scope,
             years=years,
             programmes=Programme.objects.order_by("code"),
