@@ -201,6 +201,11 @@ class ObjectFormView(LoginRequiredMixin, PermissionRequiredMixin, UpdateView):
     success_message = _("已保存。")
     list_url_name = ""  # where "cancel" goes when a new object is abandoned
 
+    def get_permission_required(self):
+        """Django's model permission: `<app>.add_<model>` to create, `<app>.change_<model>` to edit."""
+        action = "change" if self.pk_url_kwarg in self.kwargs else "add"
+        return [f"{self.model._meta.app_label}.{action}_{self.model._meta.model_name}"]
+
     def get_object(self, queryset=None):
         if self.pk_url_kwarg not in self.kwargs:
             return None

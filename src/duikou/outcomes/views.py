@@ -35,9 +35,6 @@ class MeasurementFormView(ObjectFormView):
     form_class = MeasurementForm
     list_url_name = "outcomes:measurement_list"
 
-    def get_permission_required(self):
-        return ["outcomes.change_measurement" if "pk" in self.kwargs else "outcomes.add_measurement"]
-
     def get_initial(self):
         initial = super().get_initial()
         text = self.request.GET.get("project", "")

@@ -56,11 +56,7 @@ class ProjectFormView(ObjectFormView):
 
     model = Project
     form_class = ProjectForm
-
     list_url_name = "projects:project_list"
-
-    def get_permission_required(self):
-        return ["projects.change_project" if "pk" in self.kwargs else "projects.add_project"]
 
 
 class ProjectTransitionView(LoginRequiredMixin, PermissionRequiredMixin, FormView):

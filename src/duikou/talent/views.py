@@ -45,9 +45,6 @@ class AssignmentFormView(ObjectFormView):
     form_class = AssignmentForm
     list_url_name = "talent:assignment_list"
 
-    def get_permission_required(self):
-        return ["talent.change_assignment" if "pk" in self.kwargs else "talent.add_assignment"]
-
 
 class AssignmentEndView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     permission_required = "talent.change_assignment"
