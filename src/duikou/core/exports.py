@@ -67,6 +67,9 @@ def csv_response(table: Table, queryset, *, filename: str) -> StreamingHttpRespo
 def _csv_cell(value):
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, datetime.datetime):
+        # The time shown on the page (TIME_ZONE), not the UTC value stored.
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
@@ -95,6 +98,8 @@ def xlsx_response(table: Table, queryset, *, filename: str, sheet_name: str) -> 
                 sheet.write_datetime(row_number, index, value, date)
             elif isinstance(value, int):
                 sheet.write_number(row_number, index, value)
+            elif value == "":
+                continue  # a blank cell, not an empty string: Excel's 空白 filter and COUNTA agree
             else:
                 sheet.write_string(row_number, index, str(value))
     workbook.close()

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -120,7 +121,8 @@ class Column:
         elif self.kind == self.NUMBER and isinstance(value, int):
             text = f"{value:,}"
         elif isinstance(value, datetime.datetime):
-            text = value.strftime("%Y-%m-%d %H:%M")
+            # Stored in UTC; shown in TIME_ZONE, the time officers read on their clocks.
+            text = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
         else:
             text = str(value)
         url = self._url(row)
@@ -180,7 +182,10 @@ class Table:
         """Apply the chosen sort (the primary key breaks ties, so pages never overlap)."""
         column = self._sort_column(self.sort)
         if column is None:
-            return queryset.order_by(*self.default_ordering)
+            ordering = list(self.default_ordering)
+            if not {"pk", "-pk"} & set(ordering):  # e.g. two stints starting the same day, same name
+                ordering.append("-pk")
+            return queryset.order_by(*ordering)
         descending = self.sort.startswith("-")
         fields = [f"-{field}" if descending else field for field in column.ordering]
         return queryset.order_by(*fields, "-pk" if descending else "pk")
