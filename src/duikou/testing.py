@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import re
 from decimal import Decimal
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -232,8 +234,9 @@ class ResultsTable:
 
 
 class _ResultsParser(HTMLParser):
-    def __init__(self):
+    def __init__(self, role: str):
         super().__init__()
+        self.role = role
         self.in_table = self.in_row = self.in_cell = False
         self.headers, self.pks, self.rows, self.links = [], [], [], []
         self.text = ""
@@ -241,7 +244,7 @@ class _ResultsParser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "table" and attributes.get("data-role") == "results-table":
+        if tag == "table" and attributes.get("data-role") == self.role:
             self.in_table = True
         elif self.in_table and tag == "tr" and "data-pk" in attributes:
             self.in_row = True
@@ -272,11 +275,30 @@ class _ResultsParser(HTMLParser):
             self.text += data
 
 
-def results_table(response) -> ResultsTable:
-    """Parse the `data-role="results-table"` of a registry page (full page or htmx partial)."""
-    parser = _ResultsParser()
+def results_table(response, role: str = "results-table") -> ResultsTable:
+    """Parse the table `data-role="<role>"` of a page: a registry's results (full page or htmx
+    partial), or e.g. the ledger on a project page (`role="ledger"`)."""
+    parser = _ResultsParser(role)
     parser.feed(response.content.decode())
     return ResultsTable(parser.headers, parser.pks, parser.rows, parser.links)
+
+
+_FIELD_ERROR = re.compile(r'<div class="invalid-feedback d-block" data-error-for="(\w+)">(.*?)</div>', re.S)
+
+
+def form_errors(response) -> dict[str, list[str]]:
+    """The messages a data-entry page shows, by field, as the user reads them next to the inputs;
+    "__all__" for the form's own messages in the alert above the fields."""
+    html = response.content.decode()
+    errors: dict[str, list[str]] = {}
+    for field, message in _FIELD_ERROR.findall(html):
+        errors.setdefault(field, []).append(unescape(message.strip()))
+    alert = re.search(r'data-role="form-errors">\s*((?:<div>.*?</div>\s*)+)</div>', html, re.S)
+    if alert:
+        errors["__all__"] = [
+            unescape(text.strip()) for text in re.findall(r"<div>(.*?)</div>", alert.group(1), re.S)
+        ]
+    return errors
 
 
 # --- assertions shared by the model tests ----------------------------------------------------------

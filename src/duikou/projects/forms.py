@@ -40,6 +40,9 @@ class ProjectCodeField(forms.CharField):
         return value.code if isinstance(value, Project) else value
 
 
+MONEY_FIELDS = ("total_investment", "aid_amount", "local_matching", "other_funding")
+
+
 class ProjectForm(BaseModelForm):
     """Every fact of a project an officer keys in; status and actual dates move only through the lifecycle."""
 
@@ -92,11 +95,33 @@ class ProjectForm(BaseModelForm):
     def clean_other_funding(self):
         return self.cleaned_data["other_funding"] or 0
 
+    def _post_clean(self):
+        own_messages = list(self._errors.get("total_investment", []))
+        is_amount_missing = any(name in self._errors for name in MONEY_FIELDS)
+        super()._post_clean()
+        # An amount that could not be read (or is missing) stays at its default in the model, so
+        # Project.clean() would report 总投资 ≠ a sum the user never typed; the field's own message
+        # says what is wrong. The form is invalid either way, so nothing is hidden from a save.
+        if is_amount_missing and "total_investment" in self._errors:
+            if own_messages:
+                self._errors["total_investment"] = self.error_class(own_messages)
+            else:
+                del self._errors["total_investment"]
+
+
+class StatusChoiceField(forms.ChoiceField):
+    """Offers the steps the gate allows from here, but accepts any status: a page opened before
+    another officer moved the project posts a step no longer allowed, and the gate
+    (`transition_project`) says why instead of "not one of the available choices"."""
+
+    def valid_value(self, value):
+        return value in ProjectStatus.values
+
 
 class ProjectTransitionForm(BaseForm):
     """Move a project one step through its lifecycle; the choices are what the gate allows from here."""
 
-    to_status = forms.ChoiceField(label=_("变更为"))
+    to_status = StatusChoiceField(label=_("变更为"))
     effective_on = forms.DateField(label=_("生效日期"), initial=datetime.date.today)
     note = forms.CharField(label=_("说明"), max_length=500, required=False)
 
