@@ -10,14 +10,14 @@ def _ensure_rollups(using, **kwargs):
     constant the triggers hold. Either way the affected rollups are reinstalled and rebuilt.
     """
     from django.db import connections
-    from django.db.migrations.recorder import MigrationRecorder
+    from django.db.migrations.loader import MigrationLoader
 
     from . import rollups
 
     connection = connections[using]
-    recorder = MigrationRecorder(connection)
-    if not recorder.has_table() or ("dashboards", "0001_initial") not in recorder.applied_migrations():
-        return  # migrated backwards, or not yet: no rollup tables to keep
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    if not set(loader.graph.leaf_nodes("dashboards")) <= set(loader.applied_migrations):
+        return  # migrated back: the rollup tables are not those the definitions describe
     rollups.ensure_installed(connection)
 
 

@@ -60,15 +60,16 @@ class FundRollup(models.Model):
 
 
 class ProjectRollup(models.Model):
-    """Projects counted and their 援助资金 summed by plan year, supporter, division, category and status."""
+    """Projects that count (not cancelled or adjusted) and their 援助资金, by plan year, supporter,
+    division and category. `source_rows` counts every project of the key, `projects` those that count."""
 
     programme_id = key_field(_("援助计划"))
     plan_year = models.SmallIntegerField(_("计划年度"))
     supporter_id = key_field(_("支援方"))
     division_id = key_field(_("受援地"))
     category_id = key_field(_("项目类别"))
-    status = models.CharField(_("状态"), max_length=20)
-    source_rows = count_field(_("项目数"))
+    source_rows = count_field(_("项目数（含取消、调整）"))
+    projects = count_field(_("项目数"))
     aid_fen = count_field(_("援助资金（分）"))
     grassroots_aid_fen = count_field(_("基层援助资金（分）"))
     new_projects = count_field(_("新建项目数"))
@@ -78,11 +79,37 @@ class ProjectRollup(models.Model):
     class Meta:
         verbose_name = _("项目汇总")
         verbose_name_plural = _("项目汇总")
-        ordering = ["programme_id", "plan_year", "supporter_id", "division_id", "category_id", "status"]
+        ordering = ["programme_id", "plan_year", "supporter_id", "division_id", "category_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme_id", "plan_year", "supporter_id", "division_id", "category_id", "status"],
+                fields=["programme_id", "plan_year", "supporter_id", "division_id", "category_id"],
                 name="dashboards_projectrollup_key",
+                violation_error_message=_("汇总行重复。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_year} {self.supporter_id}→{self.division_id} {self.category_id}: {self.projects}"
+
+
+class StatusRollup(models.Model):
+    """Projects counted by plan year, supporter, division and status (cancelled and adjusted included)."""
+
+    programme_id = key_field(_("援助计划"))
+    plan_year = models.SmallIntegerField(_("计划年度"))
+    supporter_id = key_field(_("支援方"))
+    division_id = key_field(_("受援地"))
+    status = models.CharField(_("状态"), max_length=20)
+    source_rows = count_field(_("项目数"))
+
+    class Meta:
+        verbose_name = _("项目状态汇总")
+        verbose_name_plural = _("项目状态汇总")
+        ordering = ["programme_id", "plan_year", "supporter_id", "division_id", "status"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_id", "plan_year", "supporter_id", "division_id", "status"],
+                name="dashboards_statusrollup_key",
                 violation_error_message=_("汇总行重复。"),
             ),
         ]
@@ -92,31 +119,32 @@ class ProjectRollup(models.Model):
 
 
 class CompletionRollup(models.Model):
-    """Projects counted by planned completion year (0: no date), supporter, division and status."""
+    """Projects that count (not cancelled or adjusted) by planned completion year (0: no date), supporter
+    and division, and of them those finished."""
 
     programme_id = key_field(_("援助计划"))
     end_year = models.SmallIntegerField(_("计划完工年度"))
     supporter_id = key_field(_("支援方"))
     division_id = key_field(_("受援地"))
-    status = models.CharField(_("状态"), max_length=20)
-    source_rows = count_field(_("项目数"))
+    source_rows = count_field(_("项目数（含取消、调整）"))
+    projects = count_field(_("项目数"))
     ended = count_field(_("已完工项目数"))
     latest_end = models.DateField(_("最晚完工日期"), null=True)
 
     class Meta:
         verbose_name = _("完工汇总")
         verbose_name_plural = _("完工汇总")
-        ordering = ["programme_id", "end_year", "supporter_id", "division_id", "status"]
+        ordering = ["programme_id", "end_year", "supporter_id", "division_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme_id", "end_year", "supporter_id", "division_id", "status"],
+                fields=["programme_id", "end_year", "supporter_id", "division_id"],
                 name="dashboards_completionrollup_key",
                 violation_error_message=_("汇总行重复。"),
             ),
         ]
 
     def __str__(self):
-        return f"{self.end_year} {self.supporter_id}→{self.division_id} {self.status}: {self.ended}"
+        return f"{self.end_year} {self.supporter_id}→{self.division_id}: {self.ended} / {self.projects}"
 
 
 class OutcomeRollup(models.Model):

@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from django.db import connection as default_connection
 from django.db.migrations.operations.base import Operation
 
-from duikou.projects.choices import GRASSROOTS_LEVELS, ConstructionType
+from duikou.projects.choices import CLOSED_STATUSES, GRASSROOTS_LEVELS, ConstructionType
 
-from .models import CompletionRollup, FundRollup, OutcomeRollup, PeopleRollup, ProjectRollup
+from .models import CompletionRollup, FundRollup, OutcomeRollup, PeopleRollup, ProjectRollup, StatusRollup
 
 VENDORS = ("postgresql", "sqlite")
 
@@ -152,7 +152,10 @@ class Rollup:
         return sorted(found)
 
 
-IS_NEW = same("{r}.construction_type = '" + ConstructionType.NEW + "'")
+# Code constants the triggers hold: a release that changes one gets its triggers reinstalled and the rollups
+# rebuilt by ensure_installed() after its migrate (the installed text no longer matches).
+COUNTS = same("{r}.status NOT IN (" + literals(CLOSED_STATUSES) + ")")  # cancelled and adjusted do not count
+IS_NEW = same(COUNTS.sqlite + " AND {r}.construction_type = '" + ConstructionType.NEW + "'")
 
 FUNDS = Rollup(
     FundRollup,
@@ -183,21 +186,42 @@ PROJECTS = Rollup(
                 "supporter_id": column("supporter_id"),
                 "division_id": column("division_id"),
                 "category_id": column("category_id"),
-                "status": column("status"),
             },
             sums={
                 "source_rows": ONE,
-                "aid_fen": fixed_point("aid_amount", 2),
-                # The ≥80% 基层 rule (projects.choices.GRASSROOTS_LEVELS); a change of it is noticed
-                # by ensure_installed() after the next migrate, which reinstalls and rebuilds.
+                "projects": when(COUNTS, ONE),
+                "aid_fen": when(COUNTS, fixed_point("aid_amount", 2)),
+                # The ≥80% 基层 rule: projects.choices.GRASSROOTS_LEVELS.
                 "grassroots_aid_fen": when(
-                    same("{r}.implementation_level IN (" + literals(GRASSROOTS_LEVELS) + ")"),
+                    same(
+                        COUNTS.sqlite
+                        + " AND {r}.implementation_level IN ("
+                        + literals(GRASSROOTS_LEVELS)
+                        + ")"
+                    ),
                     fixed_point("aid_amount", 2),
                 ),
                 "new_projects": when(IS_NEW, ONE),
                 "new_started": when(same(IS_NEW.sqlite + " AND {r}.actual_start IS NOT NULL"), ONE),
             },
             maxima={"latest_new_start": when(IS_NEW, column("actual_start"), NO_DATE)},
+        ),
+    ),
+)
+
+STATUSES = Rollup(
+    StatusRollup,
+    "projects_project",
+    (
+        Facet(
+            keys={
+                "programme_id": column("programme_id"),
+                "plan_year": column("plan_year"),
+                "supporter_id": column("supporter_id"),
+                "division_id": column("division_id"),
+                "status": column("status"),
+            },
+            sums={"source_rows": ONE},
         ),
     ),
 )
@@ -212,10 +236,13 @@ COMPLETIONS = Rollup(
                 "end_year": year_of(column("planned_end")),
                 "supporter_id": column("supporter_id"),
                 "division_id": column("division_id"),
-                "status": column("status"),
             },
-            sums={"source_rows": ONE, "ended": when(same("{r}.actual_end IS NOT NULL"), ONE)},
-            maxima={"latest_end": column("actual_end")},
+            sums={
+                "source_rows": ONE,
+                "projects": when(COUNTS, ONE),
+                "ended": when(same(COUNTS.sqlite + " AND {r}.actual_end IS NOT NULL"), ONE),
+            },
+            maxima={"latest_end": when(COUNTS, column("actual_end"), NO_DATE)},
         ),
     ),
 )
@@ -266,7 +293,7 @@ PEOPLE = Rollup(
     ),
 )
 
-ROLLUPS: tuple[Rollup, ...] = (FUNDS, PROJECTS, COMPLETIONS, OUTCOMES, PEOPLE)
+ROLLUPS: tuple[Rollup, ...] = (FUNDS, PROJECTS, STATUSES, COMPLETIONS, OUTCOMES, PEOPLE)
 
 
 # -- SQL common to both databases -------------------------------------------------------------------------
@@ -493,6 +520,7 @@ def install(rollups=ROLLUPS, connection=None) -> None:
     connection = connection or default_connection
     for rollup in rollups:
         _execute(install_sql(rollup, connection.vendor) + rebuild_sql(rollup, connection.vendor), connection)
+    analyze(rollups, connection)
 
 
 def rebuild(rollups=ROLLUPS, connection=None) -> None:
@@ -500,6 +528,16 @@ def rebuild(rollups=ROLLUPS, connection=None) -> None:
     connection = connection or default_connection
     for rollup in rollups:
         _execute(rebuild_sql(rollup, connection.vendor), connection)
+    analyze(rollups, connection)
+
+
+def analyze(rollups=ROLLUPS, connection=None) -> None:
+    """Refresh PostgreSQL's statistics of the rollup tables after many rows changed at once (a rebuild,
+    a bulk load): without them the planner takes a table of thousands of rows for a few dozen and sorts
+    where it should hash. Autovacuum would get there within a minute or so."""
+    connection = connection or default_connection
+    if connection.vendor == "postgresql":
+        _execute([f"ANALYZE {quote(rollup.table)}" for rollup in rollups], connection)
 
 
 def stale(connection=None) -> list[Rollup]:
@@ -606,8 +644,36 @@ def differences(rollups=ROLLUPS, connection=None) -> dict[str, list]:
     return found
 
 
-class InstallRollups(Operation):
-    """Migration operation: install the rollup triggers and fill the rollups (reversible)."""
+def drop_all(connection=None) -> None:
+    """Drop every rollup trigger installed, whatever definitions it came from (matched by name)."""
+    connection = connection or default_connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT t.tgname, t.tgrelid::regclass::text, p.proname FROM pg_trigger t "
+                "JOIN pg_proc p ON p.oid = t.tgfoid WHERE p.proname LIKE 'dashboards\\_%' ESCAPE '\\'"
+            )
+            found = cursor.fetchall()
+            statements = [f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table, _ in found]
+            statements += [
+                f"DROP FUNCTION IF EXISTS {function}()" for function in sorted({f for *_, f in found})
+            ]
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master "
+                "WHERE type = 'trigger' AND name LIKE 'dashboards\\_%' ESCAPE '\\'"
+            )
+            statements = [f"DROP TRIGGER IF EXISTS {name}" for (name,) in cursor.fetchall()]
+    _execute(statements, connection)
+
+
+class DropRollupTriggers(Operation):
+    """Migration operation: drop the rollup triggers (both directions).
+
+    Put it first in a migration that changes a rollup table, and last in one that creates them, so
+    that no trigger writes to a table being changed. The triggers come back, current and with the
+    rollups rebuilt, right after `migrate` (`ensure_installed()`, connected in apps.py).
+    """
 
     reversible = True
 
@@ -615,14 +681,13 @@ class InstallRollups(Operation):
         pass
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        install(ROLLUPS, schema_editor.connection)
+        drop_all(schema_editor.connection)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        for rollup in ROLLUPS:
-            _execute(drop_sql(rollup, schema_editor.connection.vendor), schema_editor.connection)
+        drop_all(schema_editor.connection)
 
     def describe(self):
-        return "Install the dashboard rollup triggers and fill the rollups"
+        return "Drop the dashboard rollup triggers (reinstalled after migrate)"
 
     def deconstruct(self):
         return (self.__class__.__qualname__, [], {})

@@ -27,9 +27,8 @@ from duikou.funds.services import FundTotals
 from duikou.geo.models import Division
 from duikou.outcomes.models import Indicator
 from duikou.programmes.models import Category
-from duikou.projects.choices import CLOSED_STATUSES
 
-from .models import CompletionRollup, FundRollup, OutcomeRollup, PeopleRollup, ProjectRollup
+from .models import CompletionRollup, FundRollup, OutcomeRollup, PeopleRollup, ProjectRollup, StatusRollup
 
 FUND_FIELDS = {
     EntryKind.PLAN: "planned",
@@ -135,7 +134,7 @@ def ledger_by_supporter(scope, kinds) -> list[dict] | None:
 def status_counts(scope) -> dict[str, int]:
     """Projects of the scope's plan years by status (all statuses)."""
     rows = (
-        _scoped(ProjectRollup, scope, year_field="plan_year")
+        _scoped(StatusRollup, scope, year_field="plan_year")
         .values_list("status")
         .annotate(n=Sum("source_rows"))
     )
@@ -150,10 +149,10 @@ def active_groups(scope) -> list[dict]:
         "active",
         lambda: list(
             _scoped(ProjectRollup, scope, year_field="plan_year")
-            .exclude(status__in=CLOSED_STATUSES)
+            .filter(projects__gt=0)
             .values("supporter_id", "division_id", "category_id")
             .annotate(
-                projects=Sum("source_rows"),
+                project_count=Sum("projects"),
                 aid_fen=Sum("aid_fen"),
                 grassroots_fen=Sum("grassroots_aid_fen"),
                 new=Sum("new_projects"),
@@ -214,7 +213,7 @@ def aid_by(scope, key: str) -> list[dict]:
     for group in active_groups(scope):
         total = totals.setdefault(group[key], [0, 0])
         total[0] += int(group["aid_fen"])
-        total[1] += int(group["projects"])
+        total[1] += int(group["project_count"])
     return [{key: value, "aid": fen(aid), "projects": count} for value, (aid, count) in totals.items()]
 
 
@@ -232,7 +231,7 @@ def aid_by_year_and_category(scope) -> list[dict]:
     """Rows {plan_year, category_id, category__name, category__order, total} of active projects."""
     rows = (
         _scoped(ProjectRollup, scope, year_field="plan_year")
-        .exclude(status__in=CLOSED_STATUSES)
+        .filter(projects__gt=0)
         .values_list("plan_year", "category_id")
         .annotate(total=Sum("aid_fen"))
     )
@@ -251,10 +250,8 @@ def aid_by_year_and_category(scope) -> list[dict]:
 
 def completion_counts(scope) -> dict | None:
     """{due, done}: active projects planned to finish in the scope's years, and those finished by as-of."""
-    totals = (
-        _scoped(CompletionRollup, scope, year_field="end_year")
-        .exclude(status__in=CLOSED_STATUSES)
-        .aggregate(due=Sum("source_rows"), done=Sum("ended"), latest=Max("latest_end"))
+    totals = _scoped(CompletionRollup, scope, year_field="end_year").aggregate(
+        due=Sum("projects"), done=Sum("ended"), latest=Max("latest_end")
     )
     if not _all_on_or_before([totals["latest"]], scope.as_of):
         return None
@@ -313,31 +310,28 @@ def _indicators(scope) -> dict[int, tuple[str, str]]:
     )
 
 
-def _outcome_rows(scope) -> list[tuple] | None:
-    """(indicator_id, division_id, Σ value) of measurements ending in the scope's years up to as-of."""
-
-    def compute():
-        rows = list(
-            _scoped(OutcomeRollup, scope, year_field="period_year", programmes=[scope.programme.pk, 0])
-            .filter(period_year__lte=scope.as_of.year)
-            .values_list("indicator_id", "division_id")
-            .annotate(units=Sum("value_units"), latest=Max("latest_period_end"))
-        )
-        if not _all_on_or_before((row[3] for row in rows), scope.as_of):
-            return None
-        return [(indicator, division, ten_thousandths(units)) for indicator, division, units, _ in rows]
-
-    return _memo(scope, "outcomes", compute)
+def _outcome_totals(scope, key: str, **filters) -> dict | None:
+    """Σ value by `key` (indicator_id or division_id) of measurements ending in the scope's years up to
+    as-of; None: ask the measurements."""
+    rows = list(
+        _scoped(OutcomeRollup, scope, year_field="period_year", programmes=[scope.programme.pk, 0])
+        .filter(period_year__lte=scope.as_of.year, **filters)
+        .values_list(key)
+        .annotate(units=Sum("value_units"), latest=Max("latest_period_end"))
+    )
+    if not _all_on_or_before((row[2] for row in rows), scope.as_of):
+        return None
+    return {value: ten_thousandths(units) for value, units, _ in rows}
 
 
 def outcome_sums(scope) -> dict[str, Decimal] | None:
     """Σ value by indicator code, for indicators aggregated by sum; None: ask the measurements."""
-    rows = _outcome_rows(scope)
-    if rows is None:
+    totals = _memo(scope, "outcomes", lambda: _outcome_totals(scope, "indicator_id"))
+    if totals is None:
         return None
     indicators = _indicators(scope)
     sums: dict[str, Decimal] = {}
-    for indicator_id, _, value in rows:
+    for indicator_id, value in totals.items():
         code, rule = indicators[indicator_id]
         if rule == "sum":
             sums[code] = sums.get(code, Decimal("0.0000")) + value
@@ -346,12 +340,8 @@ def outcome_sums(scope) -> dict[str, Decimal] | None:
 
 def outcome_by_division(scope, code: str) -> list[dict] | None:
     """Rows {division_id, total} of one indicator; None: ask the measurements."""
-    rows = _outcome_rows(scope)
-    if rows is None:
+    ids = [pk for pk, (indicator_code, _) in _indicators(scope).items() if indicator_code == code]
+    totals = _outcome_totals(scope, "division_id", indicator_id__in=ids)
+    if totals is None:
         return None
-    indicators = _indicators(scope)
-    totals: dict[int, Decimal] = {}
-    for indicator_id, division_id, value in rows:
-        if indicators[indicator_id][0] == code:
-            totals[division_id] = totals.get(division_id, Decimal("0.0000")) + value
     return [{"division_id": division_id, "total": total} for division_id, total in totals.items()]

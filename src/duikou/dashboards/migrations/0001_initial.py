@@ -124,5 +124,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('programme_id', 'plan_year', 'supporter_id', 'division_id', 'category_id', 'status'), name='dashboards_projectrollup_key', violation_error_message='汇总行重复。')],
             },
         ),
-        duikou.dashboards.rollups.InstallRollups(),
+        duikou.dashboards.rollups.DropRollupTriggers(),  # installed after migrate: apps.py
     ]
