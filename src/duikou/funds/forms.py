@@ -34,7 +34,9 @@ class LedgerEntryForm(BaseForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("project"):
+        # A project code that was typed but not found is its own error; asking for the parties
+        # as if none was typed would send the user the wrong way.
+        if not cleaned.get("project") and "project" not in self.errors:
             for name in ("programme", "supporter", "division"):
                 if not cleaned.get(name) and name not in self.errors:
                     self.add_error(name, _("未填项目时须填写此项。"))
