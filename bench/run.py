@@ -14,13 +14,17 @@ The baseline is loaded twice, into two more fresh databases:
     statements `duikou.core.bulk.indexes_and_foreign_keys_deferred` runs for
     our load (the plan is asked of the loader, not copied here).
 
+The dashboard benchmark (bench/dashboard.py) runs right after our load, on the database it wrote: the
+server time of the overview (one year, all years), a supporter page and a county page, against a
+hand-written SQL aggregate of the same figures over the base tables, alternating, in the same run.
+
 Nothing here runs inside the test suite: benchmarks are never timed tests.
 It creates and drops three databases, <prefix>_load, <prefix>_copy and
 <prefix>_copy_deferred (--database-prefix, default duikou_bench), and touches
 no other. The run writes bench/results/latest.json and the
-section between the `bench:load` markers in docs/performance.md.
+sections between the `bench:load` and `bench:dashboard` markers in docs/performance.md.
 
-Usage: .venv/bin/python bench/run.py [--scale 1] [--seed 1] [--repeat 1] [--keep]
+Usage: .venv/bin/python bench/run.py [--scale 1] [--seed 1] [--repeat 1] [--dashboard-runs 15] [--keep]
 """
 
 from __future__ import annotations
@@ -117,6 +121,41 @@ Machine: {machine[nproc]} cores ({cpu}), {machine[memory_gib]} GiB memory, Postg
 1-minute load average {load_average} at the start and right after each timed step: {load_after}. The
 machine was not reserved for the benchmark: a load average above its {machine[nproc]} cores means other work
 competed for them, which inflates the seconds and, less, the ratios.
+
+{end}"""
+DASHBOARD_DOC_START = "<!-- bench:dashboard:start -->"
+DASHBOARD_DOC_END = "<!-- bench:dashboard:end -->"
+DASHBOARD_SECTION = """{start}
+## Dashboard: server time against hand-written SQL / 概览页服务器耗时与手写 SQL 之比
+
+Reproduce with `make bench` (SF1, seed 1). These figures: `{command}`, run {date} at commit {commit}, on the
+database our load above has just written (then `VACUUM ANALYZE`, not timed), {runs} timed requests per page
+after two warm-up requests.{medians}
+
+**What is measured — ours.** The server time of the page: Django's test client requests it as a signed-in
+superuser — middleware, session, the view's queries and the template, everything but the network — with
+persistent database connections (`DATABASE_CONN_MAX_AGE=600`) and the default `DEBUG` on (Django then also
+records each query: a little slower than production). The figures come from the rollup tables
+(docs/decisions/0003-dashboard-rollups.md).
+
+**The baseline — hand-written SQL of the same figures, in the same run.** `baseline_statements()` in
+`bench/dashboard.py`: every figure the page shows (headline cards and the data of every chart and the map)
+as {statements} grouped statements (GROUPING SETS, FILTER) straight over the base tables, no rollups, through
+one persistent psycopg connection. It only aggregates (no names, links, targets or template). Before timing,
+its results are checked equal to the page's figures. Page and SQL requests alternate.
+
+| page | p50 | min | max | queries | hand-written SQL p50 | page ÷ SQL |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+{table_rows}
+
+**Goal** (issue 3, item 6): the overview at SF1 on PostgreSQL, p50 ≤ {limit_ms} ms and at most {limit_ratio}×
+the hand-written SQL: {verdict}.
+
+Before the rollups (commit `a930afd`, same machine, connections not kept): overview p50 324 ms for one year
+and 1,075 ms for all years, 24–25 queries. Rebuilding every rollup from the base tables takes
+{rebuild_seconds} s (`duikou rebuild_rollups`); during `duikou generate` the triggers do this work as the rows
+arrive, inside the load timed above. Load average {load_average} at the start of the dashboard benchmark,
+{load_after} at its end.
 
 {end}"""
 DOC_INTRO = """# 性能 / Performance
@@ -352,6 +391,42 @@ def time_raw_copy(server: str, url: str, exports: list[Export], *, defer: bool) 
     }
 
 
+# -- the dashboard benchmark --------------------------------------------------------------------------------
+def vacuum_analyze(url: str) -> None:
+    """Settle the loaded database as autovacuum would after a while (visibility map, statistics).
+
+    Not timed. The hand-written SQL profits from it as much as the page: index-only scans need the map.
+    """
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("VACUUM (ANALYZE)")
+
+
+def time_dashboard(url: str, runs: int) -> dict:
+    """bench/dashboard.py on the loaded database: page server time against hand-written SQL."""
+    load_at_start = load_average()
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "dashboard.py"),
+            "--database-url",
+            url,
+            "--runs",
+            str(runs),
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"bench/dashboard.py failed ({completed.returncode}):\n{completed.stderr}")
+    for line in completed.stderr.splitlines():
+        log(line.strip())
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    return {**result, "load_average_at_start": load_at_start, "load_average_after": load_average()}
+
+
 # -- one repetition -----------------------------------------------------------------------------------------
 def run_once(args: argparse.Namespace, scale: str) -> dict:
     """Our load, then the two baselines, each into its own fresh database; row counts checked."""
@@ -373,8 +448,18 @@ def run_once(args: argparse.Namespace, scale: str) -> dict:
         raise SystemExit("the exported files do not hold the generator's rows")
     log(f"  exported {sum(expected.values()):,} rows to {RESULTS_DIR.relative_to(ROOT)}/load-*.csv")
     reference = reference_fingerprint(load_url)
+    # After the fingerprint: the dashboard benchmark adds its own user to the loaded database.
+    log("VACUUM ANALYZE of the loaded database (not timed)")
+    vacuum_analyze(load_url)
+    log(f"timing: dashboard pages against hand-written SQL ({args.dashboard_runs} requests each)")
+    dashboard = time_dashboard(load_url, args.dashboard_runs)
 
-    result = {"our_load": ours, "rows": expected, "csv_bytes": sum(e.path.stat().st_size for e in exports)}
+    result = {
+        "our_load": ours,
+        "dashboard": dashboard,
+        "rows": expected,
+        "csv_bytes": sum(e.path.stat().st_size for e in exports),
+    }
     for variant in ("indexed", "deferred"):
         log(f"setting up {names[variant]} (migrate, load-reference; not timed)")
         url = fresh_database(args.server, names[variant])
@@ -421,7 +506,7 @@ def machine_facts(server: str) -> dict:
 
 # What a run measures: the code, its dependencies and this script. The run's own outputs (latest.json,
 # docs/performance.md) are left out, or every run after the first would count as uncommitted.
-MEASURED_PATHS = ["src", "pyproject.toml", "Makefile", "bench/run.py"]
+MEASURED_PATHS = ["src", "pyproject.toml", "Makefile", "bench/run.py", "bench/dashboard.py"]
 
 
 def git_facts() -> dict:
@@ -500,7 +585,47 @@ def summarise(args: argparse.Namespace, scale: str, runs: list[dict]) -> dict:
                 "met": (ours <= GOAL_SECONDS) if float(scale) == 1 else None,
             },
             "verification": {"row_counts_match": True, "reference_data_identical": True},
-        }
+        },
+        "dashboard": summarise_dashboard(scale, runs),
+    }
+
+
+def summarise_dashboard(scale: str, runs: list[dict]) -> dict:
+    """Per page: medians over the repetitions of p50, min, max and the SQL p50; every sample kept."""
+    first = runs[0]["dashboard"]
+    selections = []
+    for index, selection in enumerate(first["selections"]):
+        measured = [run["dashboard"]["selections"][index] for run in runs]
+        page = {key: median([m["page"][key] for m in measured]) for key in ("p50_ms", "min_ms", "max_ms")}
+        sql = {key: median([m["sql"][key] for m in measured]) for key in ("p50_ms", "min_ms", "max_ms")}
+        page["samples_ms"] = [sample for m in measured for sample in m["page"]["samples_ms"]]
+        sql["samples_ms"] = [sample for m in measured for sample in m["sql"]["samples_ms"]]
+        sql["statements"] = selection["sql"]["statements"]
+        selections.append(
+            {
+                "name": selection["name"],
+                "url": selection["url"],
+                "queries": selection["queries"],
+                "page": page,
+                "sql": sql,
+                "ratio": round(page["p50_ms"] / sql["p50_ms"], 2),
+            }
+        )
+    goal = dict(first["goal"])
+    overview = [selection for selection in selections if selection["name"].startswith("overview")]
+    goal["met"] = (
+        all(o["page"]["p50_ms"] <= goal["limit_ms"] and o["ratio"] <= goal["limit_ratio"] for o in overview)
+        if float(scale) == 1
+        else None
+    )
+    return {
+        "description": first["description"],
+        "runs": first["runs"],
+        "selections": selections,
+        "goal": goal,
+        "rebuild_seconds": median([run["dashboard"]["rebuild_seconds"] for run in runs]),
+        "load_average_at_start": [run["dashboard"]["load_average_at_start"] for run in runs],
+        "load_average_after": [run["dashboard"]["load_average_after"] for run in runs],
     }
 
 
@@ -567,6 +692,47 @@ def render_section(results: dict) -> str:
     return rewrap(section)
 
 
+def render_dashboard_section(results: dict) -> str:
+    """The dashboard benchmark's section of docs/performance.md, markers included."""
+    dashboard, parameters = results["benchmarks"]["dashboard"], results["parameters"]
+    goal = dashboard["goal"]
+    if goal["met"] is None:
+        verdict = f"not judged at scale {parameters['scale']:g} (the goal is for scale 1)"
+    else:
+        worst = max(s["page"]["p50_ms"] for s in dashboard["selections"] if s["name"].startswith("overview"))
+        worst_ratio = max(s["ratio"] for s in dashboard["selections"] if s["name"].startswith("overview"))
+        verdict = f"**{'met' if goal['met'] else 'missed'}** (up to {worst:g} ms, {worst_ratio:g}×)"
+    changed = results["git"]["uncommitted"]
+    uncommitted = (
+        f" plus uncommitted changes to {', '.join(f'`{path}`' for path in changed)}" if changed else ""
+    )
+    rows = "\n".join(
+        f"| {s['name']} (`{s['url']}`) | {s['page']['p50_ms']:g} ms | {s['page']['min_ms']:g} ms "
+        f"| {s['page']['max_ms']:g} ms | {s['queries']} | {s['sql']['p50_ms']:g} ms | {s['ratio']:.2f} |"
+        for s in dashboard["selections"]
+    )
+    section = DASHBOARD_SECTION.format(
+        start=DASHBOARD_DOC_START,
+        end=DASHBOARD_DOC_END,
+        command=results["command"],
+        date=results["date"],
+        commit=f"`{results['git']['commit']}`" + uncommitted,
+        runs=dashboard["runs"],
+        medians=f" Times are medians of {parameters['repeat']} runs." if parameters["repeat"] > 1 else "",
+        statements="–".join(
+            str(n) for n in sorted({s["sql"]["statements"] for s in dashboard["selections"]})
+        ),
+        table_rows=rows,
+        limit_ms=goal["limit_ms"],
+        limit_ratio=goal["limit_ratio"],
+        verdict=verdict,
+        rebuild_seconds=dashboard["rebuild_seconds"],
+        load_average=", ".join(map(str, dashboard["load_average_at_start"])),
+        load_after=", ".join(map(str, dashboard["load_average_after"])),
+    )
+    return rewrap(section)
+
+
 def rewrap(markdown: str, width: int = 110) -> str:
     """Re-fill the prose paragraphs of a rendered section, whose filled-in values vary in length.
 
@@ -583,10 +749,10 @@ def rewrap(markdown: str, width: int = 110) -> str:
     return "\n\n".join(blocks)
 
 
-def update_performance_doc(section: str) -> None:
-    """Replace this benchmark's section between its markers; other sections and the intro stay as written."""
+def update_performance_doc(section: str, start: str = DOC_START, end: str = DOC_END) -> None:
+    """Replace one benchmark's section between its markers; other sections and the intro stay as written."""
     text = PERFORMANCE_DOC.read_text(encoding="utf-8") if PERFORMANCE_DOC.exists() else DOC_INTRO
-    pattern = re.compile(re.escape(DOC_START) + r".*?" + re.escape(DOC_END), re.DOTALL)
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
     if pattern.search(text):
         text = pattern.sub(lambda _: section, text)
     else:
@@ -613,6 +779,21 @@ def print_summary(results: dict) -> None:
         print(f"  {label:32} {measured['seconds']:8.2f} s {measured['rows_per_second']:>10,} rows/s{versus}")
     met = {True: "met", False: "MISSED", None: "not judged (the goal is for scale 1)"}[goal["met"]]
     print(f"  goal, SF1 in ≤ {goal['limit_seconds']} s: {met}")
+    dashboard = results["benchmarks"]["dashboard"]
+    print("dashboard benchmark: page server time p50, against hand-written SQL of the same figures")
+    for selection in dashboard["selections"]:
+        print(
+            f"  {selection['name'][:44]:44} {selection['page']['p50_ms']:7.1f} ms "
+            f"{selection['queries']:3} queries   SQL {selection['sql']['p50_ms']:7.1f} ms   "
+            f"page ÷ SQL = {selection['ratio']}"
+        )
+    met = {True: "met", False: "MISSED", None: "not judged (the goal is for scale 1)"}[
+        dashboard["goal"]["met"]
+    ]
+    print(
+        f"  goal, overview p50 ≤ {dashboard['goal']['limit_ms']} ms "
+        f"and ≤ {dashboard['goal']['limit_ratio']}× SQL: {met}"
+    )
     print(f"  wrote {LATEST.relative_to(ROOT)} and {PERFORMANCE_DOC.relative_to(ROOT)}")
 
 
@@ -625,6 +806,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--database-prefix", default="duikou_bench", help="names of the databases created and dropped"
     )
     parser.add_argument("--repeat", type=int, default=1, help="repetitions; medians are reported")
+    parser.add_argument(
+        "--dashboard-runs", type=int, default=15, help="timed requests per dashboard page (and SQL runs)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases and the CSV files")
     parser.add_argument(
         "--server", default="postgresql://postgres@127.0.0.1:5432", help="PostgreSQL server URL, no database"
@@ -665,6 +849,7 @@ def main(argv: list[str] | None = None) -> None:
     results = {**facts, "benchmarks": summarise(args, scale, runs)}
     write_latest(results)
     update_performance_doc(render_section(results))
+    update_performance_doc(render_dashboard_section(results), DASHBOARD_DOC_START, DASHBOARD_DOC_END)
     print_summary(results)
 
 

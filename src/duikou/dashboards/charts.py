@@ -10,7 +10,6 @@ charts read the rollups (`summaries.py`) unless the scope says otherwise
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -48,7 +47,7 @@ def project_list_url(scope: Scope, **filters) -> str:
 
 def funds_by_year_and_category(scope: Scope) -> dict:
     """Σ 援助资金 by plan year, stacked by category, over every year (the scope's year is ignored)."""
-    all_years = replace(scope, first_year=None, last_year=None)
+    all_years = scope.widened(first_year=None, last_year=None)
     if all_years.use_rollups:
         rows = summaries.aid_by_year_and_category(all_years)
     else:

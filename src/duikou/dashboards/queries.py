@@ -66,6 +66,12 @@ class Scope:
         """The same scope, computed from the base tables only."""
         return replace(self, use_rollups=False)
 
+    def widened(self, **changes) -> Scope:
+        """A copy with other years (or subject) that shares this page's lookups of names and kinds."""
+        scope = replace(self, **changes)
+        scope.memo["lookups"] = self.memo.setdefault("lookups", {})
+        return scope
+
     @cached_property  # works on a frozen dataclass: it writes the instance __dict__ directly
     def supporter_ids(self) -> list[int] | None:
         """The supporter and its supporting cities (浙江省 includes 衢州市, 杭州市)."""

@@ -55,6 +55,14 @@ def _memo(scope, key, compute):
     return scope.memo[key]
 
 
+def _lookup(scope, key, compute):
+    """Like _memo, for tables that do not depend on the scope (shared with `Scope.widened()` copies)."""
+    lookups = scope.memo.setdefault("lookups", {})
+    if key not in lookups:
+        lookups[key] = compute()
+    return lookups[key]
+
+
 def _all_on_or_before(dates, day: datetime.date) -> bool:
     return all(date is None or date <= day for date in dates)
 
@@ -79,12 +87,18 @@ def _scoped(model, scope, *, year_field: str | None, programmes=None):
 
 # -- small lookups ----------------------------------------------------------------------------------------
 def categories(scope) -> dict[int, Category]:
-    return _memo(scope, "categories", lambda: {c.pk: c for c in Category.objects.all()})
+    return _lookup(
+        scope,
+        "categories",
+        lambda: {
+            c.pk: c for c in Category.objects.only("name", "short_name", "order", "counts_as_livelihood")
+        },
+    )
 
 
 def divisions(scope) -> dict[int, Division]:
     """Every division (a few hundred), with the fields the charts use."""
-    return _memo(
+    return _lookup(
         scope,
         "divisions",
         lambda: {d.pk: d for d in Division.objects.only("code", "name", "level", "parent_id", "zone")},
@@ -301,7 +315,7 @@ def people(scope) -> dict | None:
 
 # -- outcomes ---------------------------------------------------------------------------------------------
 def _indicators(scope) -> dict[int, tuple[str, str]]:
-    return _memo(
+    return _lookup(
         scope,
         "indicators",
         lambda: {

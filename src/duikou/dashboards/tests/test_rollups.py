@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from duikou.core.context import change_context
@@ -310,4 +312,20 @@ def test_ensure_installed_puts_back_dropped_triggers_and_rebuilds(dataset):
     assert rollups.ensure_installed() == [rollups.PROJECTS]
 
     assert rollups.stale() == []
+    assert_rollups_exact()
+
+
+def test_the_rebuild_command_checks_and_repairs(dataset):
+    out = StringIO()
+    call_command("rebuild_rollups", "--check", stdout=out)
+    assert "every rollup matches" in out.getvalue()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM dashboards_fundrollup WHERE id IN (SELECT MIN(id) FROM dashboards_fundrollup)"
+        )
+    with pytest.raises(CommandError):
+        call_command("rebuild_rollups", "--check", stdout=StringIO(), stderr=StringIO())
+
+    call_command("rebuild_rollups", stdout=StringIO())
     assert_rollups_exact()
