@@ -120,6 +120,8 @@ class Column:
             text = _("是") if value else _("否")
         elif self.kind == self.NUMBER and isinstance(value, int):
             text = f"{value:,}"
+        elif self.kind == self.NUMBER and isinstance(value, Decimal):
+            text = f"{value.normalize():,f}"  # a measured 120.0000 reads "120", as on the detail pages
         elif isinstance(value, datetime.datetime):
             # Stored in UTC; shown in TIME_ZONE, the time officers read on their clocks.
             text = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")

@@ -34,6 +34,10 @@ class MeasurementForm(BaseModelForm):
         # With a project, its supporter and division are implied; the model checks they agree.
         self.fields["supporter"].required = False
         self.fields["division"].required = False
+        if self.instance.project_id:
+            # The code officers type, not the key the ModelForm would put there (a re-saved edit
+            # would then look up a project with code "17").
+            self.initial["project"] = self.instance.project.code
 
     def clean(self):
         cleaned = super().clean()
@@ -42,6 +46,7 @@ class MeasurementForm(BaseModelForm):
             cleaned["supporter"] = cleaned.get("supporter") or project.supporter
             cleaned["division"] = cleaned.get("division") or project.division
         for name in ("supporter", "division"):
-            if not cleaned.get(name) and name not in self.errors:
+            # A project code typed but not found is its own error, not a missing supporter.
+            if not cleaned.get(name) and name not in self.errors and "project" not in self.errors:
                 self.add_error(name, forms.Field.default_error_messages["required"])
         return cleaned
