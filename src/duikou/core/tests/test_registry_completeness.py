@@ -258,7 +258,9 @@ UNFILTERED = {
         "valid_to": "as valid_from",
         "source": "provenance text, read on the row",
     },
-    Organization: {},
+    Organization: {
+        "aliases": "searched by q, matched in Python (OrganizationFilterSet.search: JSON on SQLite)",
+    },
 }
 
 REGISTRY_FILTERSETS = [
