@@ -15,6 +15,7 @@ STAMP := $(VENV)/.installed
 DEMO_SCALE ?= 1
 DEMO_ADDRESS ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 LINT_PATHS := src tools bench
 VENDOR := src/duikou/static/vendor
 VENDOR_STAMP := $(VENDOR)/.installed
@@ -36,8 +37,9 @@ help:
 	@echo "  make test      运行全部测试；设置 DATABASE_URL 时在 PostgreSQL 上运行"
 	@echo "                 run the whole test suite; on PostgreSQL when DATABASE_URL points to one"
 	@echo "                 PYTEST_ARGS='-x -k ledger' 传给 pytest / passed to pytest"
-	@echo "  make bench     运行性能基准（写入 bench/results/latest.json）"
-	@echo "                 run the benchmarks (writes bench/results/latest.json)"
+	@echo "  make bench     运行性能基准：SF1 加载、概览页与手写 SQL 对比（写入 bench/results/latest.json）"
+	@echo "                 run the benchmarks: SF1 load, dashboard pages against hand-written SQL"
+	@echo "                 (writes bench/results/latest.json); BENCH_ARGS='--repeat 3' 传给 / passed to bench/run.py"
 	@echo "  make lint      代码检查：ruff check 与 ruff format --check（只报告，不改文件）"
 	@echo "                 lint: ruff check and ruff format --check (report only, changes nothing)"
 	@echo "  make screenshots  对运行中的 make demo 截图，保存到 docs/screenshots/（需要 chromium）"
@@ -75,8 +77,9 @@ demo: install
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# BENCH_ARGS="--repeat 3" or "--scale 0.1 --dashboard-runs 5": passed to bench/run.py (see bench/README.md).
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Against a server started with `make demo` in another terminal; see docs/screenshots/README.md.
 screenshots: install

@@ -92,11 +92,21 @@ def baseline_statements(scope) -> list[tuple[str, str, dict]]:
         return "".join(f" AND {condition}" for condition in conditions)
 
     def years(column: str) -> str:
+        """The scope's years on a year column."""
         conditions = []
         if scope.first_year is not None:
             conditions.append(f"{column} >= %(first)s")
         if scope.last_year is not None:
             conditions.append(f"{column} <= %(last)s")
+        return "".join(f" AND {condition}" for condition in conditions)
+
+    def days(column: str) -> str:
+        """The scope's years on a date column, as a range (no per-row EXTRACT, an index could serve it)."""
+        conditions = []
+        if scope.first_year is not None:
+            conditions.append(f"{column} >= %(first_day)s")
+        if scope.last_year is not None:
+            conditions.append(f"{column} <= %(last_day)s")
         return "".join(f" AND {condition}" for condition in conditions)
 
     all_years = scope.first_year is None and scope.last_year is None
@@ -121,8 +131,8 @@ def baseline_statements(scope) -> list[tuple[str, str, dict]]:
         f"MAX(p.plan_year) FILTER (WHERE {active}) AS last_year"
     )
     due = (
-        f"COUNT(*) FILTER (WHERE {active}{years('EXTRACT(YEAR FROM p.planned_end)')}) AS due, "
-        f"COUNT(*) FILTER (WHERE {active}{years('EXTRACT(YEAR FROM p.planned_end)')} "
+        f"COUNT(*) FILTER (WHERE {active}{days('p.planned_end')}) AS due, "
+        f"COUNT(*) FILTER (WHERE {active}{days('p.planned_end')} "
         f"AND p.actual_end <= %(as_of)s) AS done"
     )
     breakdowns = "(p.status), (p.supporter_id), (p.category_id), (d.zone), (p.division_id), ()"
@@ -163,7 +173,7 @@ def baseline_statements(scope) -> list[tuple[str, str, dict]]:
         (
             "people",
             f"{with_clause}SELECT a.kind, "
-            f"COUNT(*) FILTER (WHERE a.start_date <= %(as_of)s{years('EXTRACT(YEAR FROM a.start_date)')}), "
+            f"COUNT(*) FILTER (WHERE a.start_date <= %(as_of)s{days('a.start_date')}), "
             "COUNT(*) FILTER (WHERE a.start_date <= %(people_date)s AND (a.actual_end >= %(people_date)s "
             "OR (a.actual_end IS NULL AND a.planned_end >= %(people_date)s))) "
             f"FROM talent_assignment a WHERE a.programme_id = %(programme)s"
@@ -179,7 +189,7 @@ def baseline_statements(scope) -> list[tuple[str, str, dict]]:
             "FROM outcomes_measurement m JOIN outcomes_indicator i ON i.id = m.indicator_id "
             "LEFT JOIN projects_project p ON p.id = m.project_id "
             "WHERE (p.programme_id = %(programme)s OR m.project_id IS NULL) AND m.period_end <= %(as_of)s"
-            f"{years('EXTRACT(YEAR FROM m.period_end)')}{scoped('m')} "
+            f"{days('m.period_end')}{scoped('m')} "
             "GROUP BY GROUPING SETS ((i.code), (m.division_id))",
         )
     )
