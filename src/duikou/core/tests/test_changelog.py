@@ -25,6 +25,7 @@ NOT_LOGGED = {
     # Derived sums kept by database triggers, not records (docs/decisions/0003-dashboard-rollups.md).
     "dashboards.FundRollup",
     "dashboards.ProjectRollup",
+    "dashboards.StatusRollup",
     "dashboards.CompletionRollup",
     "dashboards.OutcomeRollup",
     "dashboards.PeopleRollup",
