@@ -155,6 +155,7 @@ def test_the_name_column_links_and_related_names_show(signed_in):
 
 
 def test_a_time_shows_in_the_local_time_zone(signed_in):
+    """Regression (issue 3, registries): times showed and exported in UTC, eight hours off."""
     project = make_project()
 
     table = results_table(project_list(signed_in, columns=["code", "last_updated"]))
@@ -268,6 +269,8 @@ def test_header_links_sort_ascending_then_descending_and_keep_the_filters(signed
 
 @pytest.mark.parametrize("url_name", LIST_URL_NAMES)
 def test_every_list_order_ends_with_the_key_so_pages_never_overlap(signed_in, url_name):
+    """Regression (issue 3, registries): the roster's and pairings' default orders could tie, so a row
+    could show on two pages or none."""
     for sort in (None, "-" + "x"):  # the default order, and an ignored sort that falls back to it
         params = {"sort": sort} if sort else {}
         response = signed_in.get(reverse(url_name), params)
@@ -419,6 +422,7 @@ def test_csv_export_is_the_filtered_sorted_view_across_all_pages_with_the_visibl
 
 
 def test_xlsx_export_has_the_same_rows_with_numbers_and_dates(signed_in, export_world):
+    """Regression (issue 3, exports): an empty value was written as an empty string, not a blank cell."""
     response = export_view(signed_in, "xlsx")
 
     assert response.status_code == 200

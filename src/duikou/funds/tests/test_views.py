@@ -179,6 +179,8 @@ def test_post_an_unallocated_entry_with_its_parties(admin_client):
     ],
 )
 def test_a_refused_posting_changes_nothing(admin_client, overrides, errors):
+    """Regression (issue 3, data entry) for "unknown project": it also asked for programme, supporter and
+    division as if no project had been typed."""
     project = make_project()
     data = {**entry_data(project), **overrides}
     before, figures = counts(), project_figures(admin_client, project)

@@ -143,6 +143,8 @@ def test_another_period_or_indicator_is_accepted(admin_client):
     ids=["period reversed", "negative", "unknown project", "no value"],
 )
 def test_bad_values_write_nothing(admin_client, overrides, errors):
+    """Regression (issue 3, data entry) for "unknown project": it also reported supporter and division
+    as missing."""
     project = make_project()
     data = {**measurement_data(project), **overrides}
     before = counts()
@@ -192,7 +194,8 @@ def test_duplicate_period_in_english(admin_client):
 
 
 def test_correct_a_measurement_of_a_project(admin_client):
-    """The edit form shows the project's code (what officers type), and saving it back keeps the project."""
+    """Regression (issue 3, data entry): the edit form showed the project's key in 项目编号, so saving it
+    back failed with "no project with code 17"."""
     project = make_project()
     measurement = make_measurement(project)
     url = reverse("outcomes:measurement_edit", args=[measurement.pk])
@@ -305,6 +308,7 @@ def test_the_list_shows_values_with_their_unit(admin_client, outcomes):
 
 
 def test_a_measured_value_shows_without_trailing_zeros_and_with_thousands(admin_client):
+    """Regression (issue 3, registries): values showed as stored, "120.0000"."""
     make_measurement(value=Decimal("12345.5000"))
 
     table = results_table(admin_client.get(reverse("outcomes:measurement_list"), {"columns": ["value"]}))

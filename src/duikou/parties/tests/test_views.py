@@ -58,6 +58,7 @@ def listed(client, organizations, params) -> set[str]:
     ],
 )
 def test_organization_filters(signed_in, organizations, params, expected):
+    """Regression (issue 3, registries) for the aliases: on SQLite a Chinese alias was never found."""
     assert listed(signed_in, organizations, params) == expected
 
 

@@ -371,6 +371,8 @@ def test_create_a_project(admin_client, admin_user):
 def test_create_with_a_bad_value_writes_nothing_and_says_why_next_to_the_field(
     admin_client, overrides, errors
 ):
+    """Regression (issue 3, data entry) for "not an amount" and "missing amount": a bogus 总投资 ≠ sum
+    message, computed with 0 in place of the unreadable amount, showed as well."""
     data = form_data(**overrides)
     before = counts()
 
@@ -509,7 +511,9 @@ def test_transition_refused_by_the_gate_shows_why_and_changes_nothing(admin_clie
 
 
 def test_a_step_the_gate_does_not_allow_from_here_is_refused_with_the_gates_reason(admin_client):
-    """A page opened before another officer moved the project posts a step no longer allowed."""
+    """Regression (issue 3, data entry): a page opened before another officer moved the project posts a
+    step no longer allowed, and got Django's "not one of the available choices" instead of the gate's
+    reason."""
     project = make_project()
     before = counts()
 
