@@ -12,14 +12,19 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, TemplateView, UpdateView
+from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 
+from .errors import add_service_errors
 from .exports import FORMATS, csv_response, export_filename, xlsx_response
 from .models import ObjectChange
 from .tables import Table
@@ -187,6 +192,50 @@ class ObjectDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["history"] = change_history(self.object, self.history_limit)
         return context
+
+
+class ObjectActionView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """One state change of one object through its service: a status move, a reversal, an end of a stint.
+
+    Subclasses set `queryset`, `form_class`, `permission_required`, `template_name`, and implement
+    `perform(form)`. The object is read only after login and permission are checked, so an anonymous
+    visitor cannot tell existing ids (a login redirect) from missing ones (404). A service's
+    ValidationError shows on the form, each message next to its field, and nothing changes.
+    """
+
+    queryset = None
+    context_object_name = "object"
+    form_object_kwarg: str | None = None  # the form's keyword argument for the object, if it takes one
+
+    @cached_property
+    def object(self):
+        return get_object_or_404(self.queryset, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "user": self.request.user}
+        if self.form_object_kwarg:
+            kwargs[self.form_object_kwarg] = self.object
+        return kwargs
+
+    def perform(self, form) -> tuple[str, object]:
+        """Call the service with the form's data; return the success message and the object to show next.
+
+        Raises:
+            ValidationError: the service refuses; the form shows why.
+        """
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            message, shown_next = self.perform(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect(shown_next.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), self.context_object_name: self.object}
 
 
 class ObjectFormView(LoginRequiredMixin, PermissionRequiredMixin, UpdateView):

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from duikou.core.errors import add_service_errors
-from duikou.core.views import ObjectDetailView, ObjectListView
+from duikou.core.views import ObjectActionView, ObjectDetailView, ObjectListView
 from duikou.projects.models import Project
 
 from .filtersets import LedgerEntryFilterSet
@@ -78,34 +78,21 @@ class LedgerEntryPostView(LoginRequiredMixin, PermissionRequiredMixin, FormView)
         }
 
 
-class LedgerEntryReverseView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class LedgerEntryReverseView(ObjectActionView):
     """Post the reversing entry of one entry, with a reason; the original stays as it was."""
 
+    queryset = LedgerEntry.objects.select_related("project")
+    context_object_name = "entry"
     permission_required = "funds.add_ledgerentry"
     form_class = ReverseEntryForm
     template_name = "funds/entry_reverse.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.entry = get_object_or_404(LedgerEntry.objects.select_related("project"), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        try:
-            reversal = reverse_entry(
-                self.entry,
-                acting_user=self.request.user,
-                value_date=form.cleaned_data["value_date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已冲正：{entry}").format(entry=reversal))
-        target = self.entry.project if self.entry.project_id else reversal
-        return redirect(target.get_absolute_url())
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "entry": self.entry}
+    def perform(self, form):
+        entry = self.object
+        reversal = reverse_entry(
+            entry,
+            acting_user=self.request.user,
+            value_date=form.cleaned_data["value_date"],
+            reason=form.cleaned_data["reason"],
+        )
+        return _("已冲正：{entry}").format(entry=reversal), entry.project if entry.project_id else reversal

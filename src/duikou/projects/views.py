@@ -1,13 +1,8 @@
 """Project registry pages: the list, one project, data entry and lifecycle moves."""
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
 
-from duikou.core.views import ObjectDetailView, ObjectFormView, ObjectListView
+from duikou.core.views import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView
 from duikou.funds.services import fund_totals, running_balances
 
 from .filtersets import ProjectFilterSet
@@ -59,38 +54,22 @@ class ProjectFormView(ObjectFormView):
     list_url_name = "projects:project_list"
 
 
-class ProjectTransitionView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
-    """POST only: move the project through `transition_project`; a refused gate shows its reason."""
+class ProjectTransitionView(ObjectActionView):
+    """Move the project through `transition_project`; a refused gate shows its reason."""
 
+    queryset = Project.objects.all()
+    context_object_name = "project"
+    form_object_kwarg = "project"
     permission_required = "projects.change_project"
     form_class = ProjectTransitionForm
     template_name = "projects/project_transition.html"
-    http_method_names = ["get", "post"]
 
-    def dispatch(self, request, *args, **kwargs):
-        self.project = get_object_or_404(Project, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "project": self.project, "user": self.request.user}
-
-    def form_valid(self, form):
-        try:
-            change = transition_project(
-                self.project,
-                form.cleaned_data["to_status"],
-                acting_user=self.request.user,
-                effective_on=form.cleaned_data["effective_on"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("状态已变更为“{status}”。").format(status=change.get_to_status_display()),
+    def perform(self, form):
+        change = transition_project(
+            self.object,
+            form.cleaned_data["to_status"],
+            acting_user=self.request.user,
+            effective_on=form.cleaned_data["effective_on"],
+            note=form.cleaned_data["note"],
         )
-        return redirect(self.project.get_absolute_url())
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "project": self.project}
+        return _("状态已变更为“{status}”。").format(status=change.get_to_status_display()), self.object

@@ -1,14 +1,8 @@
 """Roster pages: the registry, one stint, adding and ending stints."""
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
 
-from duikou.core.errors import add_service_errors
-from duikou.core.views import ObjectDetailView, ObjectFormView, ObjectListView
+from duikou.core.views import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView
 
 from .filtersets import AssignmentFilterSet
 from .forms import AssignmentForm, EndAssignmentForm
@@ -46,31 +40,20 @@ class AssignmentFormView(ObjectFormView):
     list_url_name = "talent:assignment_list"
 
 
-class AssignmentEndView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class AssignmentEndView(ObjectActionView):
+    """Record the day a person left, through `end_assignment`."""
+
+    queryset = Assignment.objects.all()
+    context_object_name = "assignment"
     permission_required = "talent.change_assignment"
     form_class = EndAssignmentForm
     template_name = "talent/assignment_end.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.assignment = get_object_or_404(Assignment, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        try:
-            end_assignment(
-                self.assignment,
-                on=form.cleaned_data["actual_end"],
-                acting_user=self.request.user,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已登记离疆。"))
-        return redirect(self.assignment.get_absolute_url())
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "assignment": self.assignment}
+    def perform(self, form):
+        end_assignment(
+            self.object,
+            on=form.cleaned_data["actual_end"],
+            acting_user=self.request.user,
+            note=form.cleaned_data["note"],
+        )
+        return _("已登记离疆。"), self.object

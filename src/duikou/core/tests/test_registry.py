@@ -18,6 +18,7 @@ from django.utils import timezone
 from duikou.funds.models import LedgerEntry
 from duikou.projects.models import Project
 from duikou.testing import (
+    make_assignment,
     make_division,
     make_entry,
     make_indicator,
@@ -521,3 +522,21 @@ def test_the_new_button_shows_only_with_the_add_permission(client, admin_client)
 
     assert 'data-action="add"' not in project_list(client).content.decode()
     assert 'data-action="add"' in project_list(admin_client).content.decode()
+
+
+@pytest.mark.parametrize(
+    "url_name", ["projects:project_transition", "funds:entry_reverse", "talent:assignment_end"]
+)
+def test_an_anonymous_visitor_cannot_tell_which_ids_exist_from_action_pages(client, url_name):
+    """Issue 3 regression: action views read the object before checking login, so an unknown id gave
+    404 and a real one a login redirect. Now every id gets the same redirect."""
+    real = {
+        "projects:project_transition": lambda: make_project().pk,
+        "funds:entry_reverse": lambda: make_entry().pk,
+        "talent:assignment_end": lambda: make_assignment().pk,
+    }[url_name]()
+
+    for pk in (real, 999_999):
+        response = client.get(reverse(url_name, args=[pk]))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
