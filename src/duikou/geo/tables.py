@@ -18,5 +18,5 @@ class DivisionTable(Table):
         Column("short_name", _("简称"), is_default=False),
         Column("valid_from", _("启用日期"), kind=Column.DATE, is_default=False),
         Column("valid_to", _("停用日期"), kind=Column.DATE, is_default=False),
-        Column("is_code_official", _("官方代码"), kind=Column.BOOL, is_default=False),
+        Column("is_code_official", _("国标代码"), kind=Column.BOOL, is_default=False),
     ]

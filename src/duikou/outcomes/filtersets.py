@@ -2,12 +2,14 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.filtersets import BaseFilterSet
 from duikou.geo.choices import Zone
 from duikou.geo.filtersets import DivisionCodeFilter, DivisionTreeFilter
 from duikou.parties.filtersets import SupporterFamilyFilter
+from duikou.programmes.models import Programme
 
 from .models import Indicator, Measurement
 
@@ -15,6 +17,9 @@ from .models import Indicator, Measurement
 class MeasurementFilterSet(BaseFilterSet):
     search_fields = ("indicator__name", "project__code", "project__name")
 
+    programme = django_filters.ModelChoiceFilter(
+        queryset=Programme.objects.order_by("code"), method="filter_programme", label=_("援助计划")
+    )
     indicator = django_filters.ModelMultipleChoiceFilter(
         queryset=Indicator.objects.all(), label=_("指标"), widget=forms.CheckboxSelectMultiple
     )
@@ -54,7 +59,15 @@ class MeasurementFilterSet(BaseFilterSet):
             "has_project",
             "year_min",
             "year_max",
+            "programme",
             "division_code",
             "project",
             "import_batch",
         ]
+
+    def filter_programme(self, queryset, name, value):
+        """The programme's projects, and measurements of a division (no project) — as the outcome
+        figures count them (`dashboards.queries.outcomes`)."""
+        if not value:
+            return queryset
+        return queryset.filter(Q(project__programme=value) | Q(project__isnull=True))

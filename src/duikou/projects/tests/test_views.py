@@ -260,11 +260,11 @@ def test_project_page_shows_facts_money_timeline_outcomes_and_history(admin_clie
     # the ledger in date order with the 结存 after each entry
     ledger = results_table(response, role="ledger")
     assert [row[:4] for row in ledger.rows] == [
-        ["2024年1月10日", "计划下达", "80.00万元", "0.00万元"],
-        ["2024年3月1日", "到位", "60.00万元", "60.00万元"],
-        ["2024年4月1日", "拨付", "20.00万元", "40.00万元"],
-        ["2024年5月1日", "支出（完成投资）", "15.00万元", "40.00万元"],
-        ["2024年6月1日", "收回", "5.00万元", "35.00万元"],
+        ["2024-01-10", "计划下达", "80.00万元", "0.00万元"],
+        ["2024-03-01", "到位", "60.00万元", "60.00万元"],
+        ["2024-04-01", "拨付", "20.00万元", "40.00万元"],
+        ["2024-05-01", "支出（完成投资）", "15.00万元", "40.00万元"],
+        ["2024-06-01", "收回", "5.00万元", "35.00万元"],
     ]
     # the status timeline, the measurement, the change history
     assert "<strong>计划</strong>" in html
