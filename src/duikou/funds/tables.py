@@ -7,7 +7,7 @@ from duikou.core.tables import Column, Table
 
 class LedgerEntryTable(Table):
     select_related = ("supporter", "division", "project")
-    default_ordering = ("-value_date", "-pk")
+    default_ordering = ("-value_date", "-pk")  # funds_value_date_idx, read backwards
     columns = [
         Column("value_date", _("发生日期"), kind=Column.DATE, link=True),
         Column("kind", _("类型")),

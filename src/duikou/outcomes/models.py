@@ -142,6 +142,8 @@ class Measurement(PrimaryModel):
         indexes = [
             models.Index(fields=["indicator", "period_end"], name="outcomes_indicator_period_idx"),
             models.Index(fields=["supporter", "period_end"], name="outcomes_supporter_period_idx"),
+            # The list's default order (latest period first), read backwards.
+            models.Index(fields=["period_end", "id"], name="outcomes_period_end_idx"),
         ]
 
     def __str__(self):

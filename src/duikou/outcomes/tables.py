@@ -7,7 +7,7 @@ from duikou.core.tables import Column, Table
 
 class MeasurementTable(Table):
     select_related = ("indicator", "project", "division", "supporter")
-    default_ordering = ("-period_end", "indicator__code", "-pk")
+    default_ordering = ("-period_end", "-pk")  # outcomes_period_end_idx, read backwards
     columns = [
         Column("indicator", _("指标"), accessor="indicator.name", order_by=("indicator__code",), link=True),
         Column("value", _("数值"), kind=Column.NUMBER),

@@ -141,6 +141,9 @@ class Project(PrimaryModel):
             models.Index(fields=["programme", "plan_year"], name="projects_programme_year_idx"),
             models.Index(fields=["supporter", "plan_year"], name="projects_supporter_year_idx"),
             models.Index(fields=["division", "plan_year"], name="projects_division_year_idx"),
+            # The registry's default order (newest plan year first, then code): the first page is an
+            # index scan, not a sort of every project.
+            models.Index(fields=["-plan_year", "code", "id"], name="projects_list_order_idx"),
         ]
 
     def __str__(self):

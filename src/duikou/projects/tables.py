@@ -7,7 +7,7 @@ from duikou.core.tables import Column, Table
 
 class ProjectTable(Table):
     select_related = ("supporter", "division", "category", "programme")
-    default_ordering = ("-plan_year", "code")
+    default_ordering = ("-plan_year", "code", "pk")  # projects_list_order_idx
     columns = [
         Column("code", _("项目编号"), link=True),
         Column("name", _("项目名称"), link=True, wrap=True),
