@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .money import WAN
 from .text import normalize_text
+from .widgets import speed_up
 
 
 class BaseFilterSet(django_filters.FilterSet):
@@ -91,6 +92,7 @@ def style_form(form: forms.Form, *, small: bool = True) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.DateField) and type(field.widget) is forms.DateInput:
             field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        field.widget = speed_up(field.widget)
         widget = field.widget
         widgets = getattr(widget, "widgets", None) or [widget]
         for part in widgets:

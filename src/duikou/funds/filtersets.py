@@ -28,7 +28,10 @@ class LedgerEntryFilterSet(BaseFilterSet):
         field_name="fiscal_year", lookup_expr="lte", label=_("年度至")
     )
     kind = django_filters.MultipleChoiceFilter(
-        choices=EntryKind.choices, label=_("类型"), widget=forms.CheckboxSelectMultiple
+        distinct=False,  # a local column: no duplicate rows, and DISTINCT would sort every match
+        choices=EntryKind.choices,
+        label=_("类型"),
+        widget=forms.CheckboxSelectMultiple,
     )
     supporter = SupporterFamilyFilter(label=_("支援方（含所属地市）"))
     division = DivisionTreeFilter(label=_("受援地（含下级）"))

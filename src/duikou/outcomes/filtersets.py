@@ -21,7 +21,10 @@ class MeasurementFilterSet(BaseFilterSet):
         queryset=Programme.objects.order_by("code"), method="filter_programme", label=_("援助计划")
     )
     indicator = django_filters.ModelMultipleChoiceFilter(
-        queryset=Indicator.objects.all(), label=_("指标"), widget=forms.CheckboxSelectMultiple
+        distinct=False,  # a local column: no duplicate rows, and DISTINCT would sort every match
+        queryset=Indicator.objects.all(),
+        label=_("指标"),
+        widget=forms.CheckboxSelectMultiple,
     )
     supporter = SupporterFamilyFilter(label=_("支援方（含所属地市）"))
     division = DivisionTreeFilter(label=_("受援地（含下级）"))

@@ -12,7 +12,7 @@ from .models import Organization
 
 
 def supporter_choices(request=None):
-    return Organization.objects.supporters().order_by("name")
+    return Organization.objects.supporters().only("id", "name", "short_name").order_by("name")
 
 
 class SupporterFamilyFilter(django_filters.ModelChoiceFilter):
@@ -31,7 +31,11 @@ class SupporterFamilyFilter(django_filters.ModelChoiceFilter):
 class OrganizationFilterSet(BaseFilterSet):
     search_fields = ("name", "short_name")  # and aliases, in `search`
 
-    kind = django_filters.MultipleChoiceFilter(choices=OrganizationKind.choices, label=_("类型"))
+    kind = django_filters.MultipleChoiceFilter(
+        distinct=False,  # a local column: no duplicate rows, and DISTINCT would sort every match
+        choices=OrganizationKind.choices,
+        label=_("类型"),
+    )
     parent = django_filters.ModelChoiceFilter(
         queryset=lambda request: (
             Organization.objects.filter(children__isnull=False).distinct().order_by("name")

@@ -34,10 +34,16 @@ class ProjectFilterSet(BaseFilterSet):
     )
     is_active = django_filters.BooleanFilter(method="filter_is_active", label=_("有效（不含取消、调整）"))
     status = django_filters.MultipleChoiceFilter(
-        choices=ProjectStatus.choices, label=_("状态"), widget=forms.CheckboxSelectMultiple
+        distinct=False,  # a local column: no duplicate rows, and DISTINCT would sort every match
+        choices=ProjectStatus.choices,
+        label=_("状态"),
+        widget=forms.CheckboxSelectMultiple,
     )
     implementation_level = django_filters.MultipleChoiceFilter(
-        choices=ImplementationLevel.choices, label=_("实施层级"), widget=forms.CheckboxSelectMultiple
+        distinct=False,  # a local column: no duplicate rows, and DISTINCT would sort every match
+        choices=ImplementationLevel.choices,
+        label=_("实施层级"),
+        widget=forms.CheckboxSelectMultiple,
     )
     delivery_mode = django_filters.ChoiceFilter(choices=DeliveryMode.choices, label=_("建设方式"))
     construction_type = django_filters.ChoiceFilter(choices=ConstructionType.choices, label=_("新建/续建"))

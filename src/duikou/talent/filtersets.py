@@ -24,7 +24,10 @@ class AssignmentFilterSet(BaseFilterSet):
     )
     batch = django_filters.ModelChoiceFilter(queryset=Batch.objects.all(), label=_("批次"))
     kind = django_filters.MultipleChoiceFilter(
-        choices=AssignmentKind.choices, label=_("人员类别"), widget=forms.CheckboxSelectMultiple
+        distinct=False,  # a local column: no duplicate rows, and DISTINCT would sort every match
+        choices=AssignmentKind.choices,
+        label=_("人员类别"),
+        widget=forms.CheckboxSelectMultiple,
     )
     supporter = SupporterFamilyFilter(label=_("支援方（含所属地市）"))
     division = DivisionTreeFilter(field_name="host_division", label=_("受援地（含下级）"))
