@@ -30,7 +30,8 @@ from dashboard import ROOT, setup_django, summary  # noqa: F401  (ROOT: the same
 PAGE_SIZE = 50
 SUPPORTER_KINDS = ("supporting_province", "supporting_city", "central_soe", "central_ministry")
 FAMILY = (
-    "WITH RECURSIVE family(id) AS (SELECT %(supporter)s::bigint UNION SELECT o.id FROM parties_organization o "
+    "WITH RECURSIVE family(id) AS (SELECT %(supporter)s::bigint UNION "
+    "SELECT o.id FROM parties_organization o "
     "JOIN family f ON o.parent_id = f.id WHERE o.kind = ANY(%(supporter_kinds)s)) "
 )
 AREA = (
@@ -84,14 +85,16 @@ def selections() -> list[dict]:
             "count": FAMILY + "SELECT count(*) FROM projects_project p WHERE p.plan_year = %(year)s "
             "AND p.supporter_id IN (SELECT id FROM family)",
             "rows": FAMILY + f"SELECT {PROJECT_COLUMNS} WHERE p.plan_year = %(year)s "
-            "AND p.supporter_id IN (SELECT id FROM family) ORDER BY p.aid_amount DESC, p.id DESC LIMIT %(limit)s",
+            "AND p.supporter_id IN (SELECT id FROM family) "
+            "ORDER BY p.aid_amount DESC, p.id DESC LIMIT %(limit)s",
             "params": params,
         },
         {
             "name": "projects under a prefecture (喀什地区) matching a word (学校)",
             "url": "/projects/",
             "query": {"division": kashgar.pk, "q": "学校"},
-            "count": AREA + "SELECT count(*) FROM projects_project p WHERE p.division_id IN (SELECT id FROM area) "
+            "count": AREA
+            + "SELECT count(*) FROM projects_project p WHERE p.division_id IN (SELECT id FROM area) "
             "AND (p.code ILIKE %(search)s OR p.name ILIKE %(search)s OR p.description ILIKE %(search)s "
             "OR p.document_reference ILIKE %(search)s OR p.flagship ILIKE %(search)s)",
             "rows": AREA + f"SELECT {PROJECT_COLUMNS} WHERE p.division_id IN (SELECT id FROM area) "
@@ -137,9 +140,10 @@ def selections() -> list[dict]:
             "url": "/outcomes/",
             "query": {},
             "count": "SELECT count(*) FROM outcomes_measurement m",
-            "rows": "SELECT m.id, i.name, m.value, i.unit, m.period_start, m.period_end, s.name, d.name, p.code "
-            "FROM outcomes_measurement m JOIN outcomes_indicator i ON i.id = m.indicator_id "
-            "JOIN parties_organization s ON s.id = m.supporter_id JOIN geo_division d ON d.id = m.division_id "
+            "rows": "SELECT m.id, i.name, m.value, i.unit, m.period_start, m.period_end, s.name, d.name, "
+            "p.code FROM outcomes_measurement m JOIN outcomes_indicator i ON i.id = m.indicator_id "
+            "JOIN parties_organization s ON s.id = m.supporter_id "
+            "JOIN geo_division d ON d.id = m.division_id "
             "LEFT JOIN projects_project p ON p.id = m.project_id "
             "ORDER BY m.period_end DESC, m.id DESC LIMIT %(limit)s",
             "params": params,

@@ -17,12 +17,14 @@ The baseline is loaded twice, into two more fresh databases:
 The dashboard benchmark (bench/dashboard.py) runs right after our load, on the database it wrote: the
 server time of the overview (one year, all years), a supporter page and a county page, against a
 hand-written SQL aggregate of the same figures over the base tables, alternating, in the same run.
+Then the list-page benchmark (bench/lists.py): the registries' first page of 50 rows against the
+hand-written count and rows of the same page.
 
 Nothing here runs inside the test suite: benchmarks are never timed tests.
 It creates and drops three databases, <prefix>_load, <prefix>_copy and
 <prefix>_copy_deferred (--database-prefix, default duikou_bench), and touches
 no other. The run writes bench/results/latest.json and the
-sections between the `bench:load` and `bench:dashboard` markers in docs/performance.md.
+sections between the `bench:load`, `bench:dashboard` and `bench:lists` markers in docs/performance.md.
 
 Usage: .venv/bin/python bench/run.py [--scale 1] [--seed 1] [--repeat 1] [--dashboard-runs 15] [--keep]
 """
@@ -157,6 +159,33 @@ and 1,075 ms for all years, 24–25 queries. Rebuilding every rollup from the ba
 {rebuild_seconds} s (`duikou rebuild_rollups`); during `duikou generate` the triggers do this work as the rows
 arrive, inside the load timed above. Load average {load_average} at the start of the dashboard benchmark,
 {load_after} at its end.
+
+{end}"""
+LISTS_DOC_START = "<!-- bench:lists:start -->"
+LISTS_DOC_END = "<!-- bench:lists:end -->"
+LISTS_SECTION = """{start}
+## List pages: server time against hand-written SQL / 登记簿清单页服务器耗时与手写 SQL 之比
+
+Reproduce with `make bench` (SF1, seed 1). These figures: `{command}`, run {date} at commit {commit}, on the
+same database and in the same way as the dashboard above, {runs} timed requests per page after two warm-up
+requests.{medians}
+
+**Ours.** The first page of 50 rows of a registry (`/projects/`, `/ledger/`, `/people/`, `/outcomes/`): the
+filters, the count, the rows with their joined names, the filter panel with its choices, the template.
+**The baseline** (`bench/lists.py`): two statements written by hand — the count, and the same 50 rows (same
+columns, joins, filter and order, `LIMIT 50`) — through one persistent psycopg connection; before timing, its
+count is checked equal to the count the page states.
+
+| page | rows matching | p50 | min | max | queries | hand-written SQL p50 | page ÷ SQL |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+{table_rows}
+
+Where the SQL takes a few milliseconds (an index serves the order), the page's fixed cost — session, filter
+panel, formatting 50 rows, the template, about 30–50 ms — dominates, and the ratio is large; where the SQL
+itself is slow (a word searched in every name, no index for `%学校%`), the page adds almost nothing. The
+number of queries does not depend on the page size (a test guards it:
+`core/tests/test_registry_completeness.py`). Load average {load_average} at the start, {load_after} at the
+end.
 
 {end}"""
 DOC_INTRO = """# 性能 / Performance
@@ -402,26 +431,19 @@ def vacuum_analyze(url: str) -> None:
         connection.execute("VACUUM (ANALYZE)")
 
 
-def time_dashboard(url: str, runs: int) -> dict:
-    """bench/dashboard.py on the loaded database: page server time against hand-written SQL."""
+def time_pages(script: str, url: str, runs: int) -> dict:
+    """bench/<script> (dashboard.py, lists.py) on the loaded database: page server time against
+    hand-written SQL, as JSON on its stdout."""
     load_at_start = load_average()
     completed = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "dashboard.py"),
-            "--database-url",
-            url,
-            "--runs",
-            str(runs),
-            "--json",
-        ],
+        [sys.executable, str(ROOT / "bench" / script), "--database-url", url, "--runs", str(runs), "--json"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
     if completed.returncode != 0:
-        raise SystemExit(f"bench/dashboard.py failed ({completed.returncode}):\n{completed.stderr}")
+        raise SystemExit(f"bench/{script} failed ({completed.returncode}):\n{completed.stderr}")
     for line in completed.stderr.splitlines():
         log(line.strip())
     result = json.loads(completed.stdout.strip().splitlines()[-1])
@@ -453,11 +475,14 @@ def run_once(args: argparse.Namespace, scale: str) -> dict:
     log("VACUUM ANALYZE of the loaded database (not timed)")
     vacuum_analyze(load_url)
     log(f"timing: dashboard pages against hand-written SQL ({args.dashboard_runs} requests each)")
-    dashboard = time_dashboard(load_url, args.dashboard_runs)
+    dashboard = time_pages("dashboard.py", load_url, args.dashboard_runs)
+    log(f"timing: list pages against hand-written SQL ({args.dashboard_runs} requests each)")
+    lists = time_pages("lists.py", load_url, args.dashboard_runs)
 
     result = {
         "our_load": ours,
         "dashboard": dashboard,
+        "lists": lists,
         "rows": expected,
         "csv_bytes": sum(e.path.stat().st_size for e in exports),
     }
@@ -507,7 +532,7 @@ def machine_facts(server: str) -> dict:
 
 # What a run measures: the code, its dependencies and this script. The run's own outputs (latest.json,
 # docs/performance.md) are left out, or every run after the first would count as uncommitted.
-MEASURED_PATHS = ["src", "pyproject.toml", "Makefile", "bench/run.py", "bench/dashboard.py"]
+MEASURED_PATHS = ["src", "pyproject.toml", "Makefile", "bench/run.py", "bench/dashboard.py", "bench/lists.py"]
 
 
 def git_facts() -> dict:
@@ -588,30 +613,14 @@ def summarise(args: argparse.Namespace, scale: str, runs: list[dict]) -> dict:
             "verification": {"row_counts_match": True, "reference_data_identical": True},
         },
         "dashboard": summarise_dashboard(scale, runs),
+        "lists": summarise_lists(runs),
     }
 
 
 def summarise_dashboard(scale: str, runs: list[dict]) -> dict:
     """Per page: medians over the repetitions of p50, min, max and the SQL p50; every sample kept."""
     first = runs[0]["dashboard"]
-    selections = []
-    for index, selection in enumerate(first["selections"]):
-        measured = [run["dashboard"]["selections"][index] for run in runs]
-        page = {key: median([m["page"][key] for m in measured]) for key in ("p50_ms", "min_ms", "max_ms")}
-        sql = {key: median([m["sql"][key] for m in measured]) for key in ("p50_ms", "min_ms", "max_ms")}
-        page["samples_ms"] = [sample for m in measured for sample in m["page"]["samples_ms"]]
-        sql["samples_ms"] = [sample for m in measured for sample in m["sql"]["samples_ms"]]
-        sql["statements"] = selection["sql"]["statements"]
-        selections.append(
-            {
-                "name": selection["name"],
-                "url": selection["url"],
-                "queries": selection["queries"],
-                "page": page,
-                "sql": sql,
-                "ratio": round(page["p50_ms"] / sql["p50_ms"], 2),
-            }
-        )
+    selections = summarise_selections(runs, "dashboard")
     goal = dict(first["goal"])
     overview = [selection for selection in selections if selection["name"].startswith("overview")]
     goal["met"] = (
@@ -627,6 +636,39 @@ def summarise_dashboard(scale: str, runs: list[dict]) -> dict:
         "rebuild_seconds": median([run["dashboard"]["rebuild_seconds"] for run in runs]),
         "load_average_at_start": [run["dashboard"]["load_average_at_start"] for run in runs],
         "load_average_after": [run["dashboard"]["load_average_after"] for run in runs],
+    }
+
+
+def summarise_selections(runs: list[dict], key: str) -> list[dict]:
+    """Per page of benchmark `key`: medians over the repetitions of p50, min and max, page and SQL."""
+    selections = []
+    for index, selection in enumerate(runs[0][key]["selections"]):
+        measured = [run[key]["selections"][index] for run in runs]
+        page = {name: median([m["page"][name] for m in measured]) for name in ("p50_ms", "min_ms", "max_ms")}
+        sql = {name: median([m["sql"][name] for m in measured]) for name in ("p50_ms", "min_ms", "max_ms")}
+        page["samples_ms"] = [sample for m in measured for sample in m["page"]["samples_ms"]]
+        sql["samples_ms"] = [sample for m in measured for sample in m["sql"]["samples_ms"]]
+        sql["statements"] = selection["sql"]["statements"]
+        selections.append(
+            {
+                **{name: selection[name] for name in ("name", "url", "queries") if name in selection},
+                **({"rows": selection["rows"]} if "rows" in selection else {}),
+                "page": page,
+                "sql": sql,
+                "ratio": round(page["p50_ms"] / sql["p50_ms"], 2),
+            }
+        )
+    return selections
+
+
+def summarise_lists(runs: list[dict]) -> dict:
+    first = runs[0]["lists"]
+    return {
+        "description": first["description"],
+        "runs": first["runs"],
+        "selections": summarise_selections(runs, "lists"),
+        "load_average_at_start": [run["lists"]["load_average_at_start"] for run in runs],
+        "load_average_after": [run["lists"]["load_average_after"] for run in runs],
     }
 
 
@@ -734,6 +776,34 @@ def render_dashboard_section(results: dict) -> str:
     return rewrap(section)
 
 
+def render_lists_section(results: dict) -> str:
+    """The list-page benchmark's section of docs/performance.md, markers included."""
+    lists, parameters = results["benchmarks"]["lists"], results["parameters"]
+    changed = results["git"]["uncommitted"]
+    uncommitted = (
+        f" plus uncommitted changes to {', '.join(f'`{path}`' for path in changed)}" if changed else ""
+    )
+    rows = "\n".join(
+        f"| {s['name']} (`{s['url']}`) | {s['rows']:,} | {s['page']['p50_ms']:g} ms "
+        f"| {s['page']['min_ms']:g} ms | {s['page']['max_ms']:g} ms | {s['queries']} "
+        f"| {s['sql']['p50_ms']:g} ms | {s['ratio']:.2f} |"
+        for s in lists["selections"]
+    )
+    section = LISTS_SECTION.format(
+        start=LISTS_DOC_START,
+        end=LISTS_DOC_END,
+        command=results["command"],
+        date=results["date"],
+        commit=f"`{results['git']['commit']}`" + uncommitted,
+        runs=lists["runs"],
+        medians=f" Times are medians of {parameters['repeat']} runs." if parameters["repeat"] > 1 else "",
+        table_rows=rows,
+        load_average=", ".join(map(str, lists["load_average_at_start"])),
+        load_after=", ".join(map(str, lists["load_average_after"])),
+    )
+    return rewrap(section)
+
+
 def rewrap(markdown: str, width: int = 110) -> str:
     """Re-fill the prose paragraphs of a rendered section, whose filled-in values vary in length.
 
@@ -795,6 +865,13 @@ def print_summary(results: dict) -> None:
         f"  goal, overview p50 ≤ {dashboard['goal']['limit_ms']} ms "
         f"and ≤ {dashboard['goal']['limit_ratio']}× SQL: {met}"
     )
+    print("list-page benchmark: first page of 50, p50, against hand-written SQL of the same count and rows")
+    for selection in results["benchmarks"]["lists"]["selections"]:
+        print(
+            f"  {selection['name'][:44]:44} {selection['page']['p50_ms']:7.1f} ms "
+            f"{selection['queries']:3} queries   SQL {selection['sql']['p50_ms']:7.1f} ms   "
+            f"page ÷ SQL = {selection['ratio']}"
+        )
     print(f"  wrote {LATEST.relative_to(ROOT)} and {PERFORMANCE_DOC.relative_to(ROOT)}")
 
 
@@ -808,7 +885,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--repeat", type=int, default=1, help="repetitions; medians are reported")
     parser.add_argument(
-        "--dashboard-runs", type=int, default=15, help="timed requests per dashboard page (and SQL runs)"
+        "--dashboard-runs",
+        type=int,
+        default=15,
+        help="timed requests per dashboard and list page (and SQL runs)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases and the CSV files")
     parser.add_argument(
@@ -851,6 +931,7 @@ def main(argv: list[str] | None = None) -> None:
     write_latest(results)
     update_performance_doc(render_section(results))
     update_performance_doc(render_dashboard_section(results), DASHBOARD_DOC_START, DASHBOARD_DOC_END)
+    update_performance_doc(render_lists_section(results), LISTS_DOC_START, LISTS_DOC_END)
     print_summary(results)
 
 
