@@ -8,6 +8,8 @@
 - `ObjectFormView`: create or edit through a ModelForm; the model's own
   `clean()` runs (ModelForm calls `full_clean()`), errors show next to their
   fields, and nothing is saved when any field is wrong.
+- `ObjectActionView`: one state change of one object through its service (a
+  status move, a reversal, the end of a stint).
 """
 
 from __future__ import annotations
@@ -119,7 +121,6 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
             more_filters_open=any(self._is_used(field.name) for field in more_fields),
             title=self.title,
             filterset=self.filterset,
-            filter_form=self.filterset.form,
             active_filters=self.filterset.active_filters(),
             table=table,
             headers=table.headers(lambda sort: querystring(params, sort=sort)),
@@ -131,7 +132,6 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
             all_columns=table.columns,
             visible_names=[column.name for column in table.visible_columns],
             export_links={fmt: querystring(params, export=fmt) for fmt in FORMATS},
-            base_query=querystring(params),
             clear_url=self.request.path,
             add_url_name=self.add_url_name if self._may_add() else None,
             list_params=params,
