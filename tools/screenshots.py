@@ -29,6 +29,7 @@ from duikou.browser import CHROMIUM, VIEWPORT, launch_chromium
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "screenshots"
 DEMO_USERNAME, DEMO_PASSWORD = "admin", "duikou-admin-2026"  # `duikou demo-accounts`
+DATA_SET_LAST_DAY = "2025-12-31"  # the demo data set's as-of day (duikou.demo.generator.AS_OF)
 SHACHE = (77.25, 38.4)  # lon, lat inside 莎车县
 FULL_PAGE_HEIGHT = 1_800  # px; a longer page is cut here (the overview fits)
 LIST_HEIGHT = 1_000  # px; a list is shown by its first rows
@@ -171,7 +172,7 @@ class Shooter:
         self.page.goto(self.url("/ledger/?kind=arrived"))
         self.settle()
         self.save("ledger", max_height=LIST_HEIGHT)
-        self.page.goto(self.url("/people/?in_post=true"))
+        self.page.goto(self.url(f"/people/?in_post_on={DATA_SET_LAST_DAY}"))
         self.settle()
         self.save("people", max_height=LIST_HEIGHT)
         self.page.goto(self.url("/pairings/?q=莎车"))

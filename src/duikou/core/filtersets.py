@@ -38,6 +38,10 @@ class BaseFilterSet(django_filters.FilterSet):
     def form(self):
         form = super().form
         if not getattr(form, "_duikou_styled", False):
+            for field in form.fields.values():
+                if isinstance(field.widget, forms.NullBooleanSelect):
+                    # "未知" (unknown) reads oddly on a filter: not choosing means "all".
+                    field.widget.choices = [("unknown", _("全部")), ("true", _("是")), ("false", _("否"))]
             style_form(form)
             form._duikou_styled = True
         return form
