@@ -1,0 +1,26 @@
+"""The import engine shared by every importer (issue 4): read any table file, find its header, read each
+cell as the clerk meant it, validate every row with the model's rules, report all errors at once, and
+commit all or nothing as one import batch.
+
+    from duikou.core.imports import Importer, ColumnSpec, ImportResult
+"""
+
+from .engine import Importer, ImportResult, ParsedRow, RowError, RowErrors
+from .header import ColumnSpec, Header, locate_header
+from .reading import Table, UnreadableFile, read_table
+from .values import CellError
+
+__all__ = [
+    "CellError",
+    "ColumnSpec",
+    "Header",
+    "ImportResult",
+    "Importer",
+    "ParsedRow",
+    "RowError",
+    "RowErrors",
+    "Table",
+    "UnreadableFile",
+    "locate_header",
+    "read_table",
+]

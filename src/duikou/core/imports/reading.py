@@ -1,0 +1,97 @@
+"""From an uploaded file's bytes to rows of cells, whatever made it: Excel, WPS, LibreOffice, a CSV export.
+
+Spreadsheets (xlsx, xls, ods) are read with python-calamine (a Rust reader, ~15× openpyxl here). CSV and
+TSV are decoded as UTF-8 (with or without BOM) when they are valid UTF-8, else as GB18030 (a superset of
+GBK, what Chinese Windows writes); the delimiter is the one that splits the first lines most evenly.
+The format is taken from the content, not the file name: a binary renamed .xlsx is refused clearly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+MAX_SNIFF_BYTES = 64 * 1024
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # xls (and other old Office files)
+
+
+class UnreadableFile(ValueError):
+    """The file is empty, not a table, or damaged; the message says which."""
+
+
+@dataclass
+class Table:
+    """The cells of the first sheet (or the CSV), and what was learned reading them."""
+
+    rows: list[list]
+    format: str  # xlsx, xls, ods, csv, tsv
+    encoding: str = ""  # CSV/TSV only
+    sheet: str = ""
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row0, col0, row1, col1)
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
+    """Rows of the file's first sheet (spreadsheets) or of the file (CSV, TSV).
+
+    Raises:
+        UnreadableFile: empty, a binary that is no spreadsheet, or a damaged workbook.
+    """
+    if not data or not data.strip():
+        raise UnreadableFile(_("文件为空。"))
+    if data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
+        return _read_workbook(data, filename)
+    if b"\x00" in data[:MAX_SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableFile(_("文件不是表格（xlsx、xls、ods、csv 或 tsv），可能已损坏或扩展名不对。"))
+    return _read_delimited(data)
+
+
+def _read_workbook(data: bytes, filename: str) -> Table:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)
+        merged = [(start[0], start[1], end[0], end[1]) for start, end in (sheet.merged_cell_ranges or [])]
+    except (CalamineError, ValueError, OSError) as error:
+        raise UnreadableFile(
+            _("无法读取工作簿：{reason}。请用 Excel 或 WPS 另存为 xlsx 后重试。").format(reason=error)
+        ) from error
+    if data.startswith(OLE_MAGIC):
+        file_format = "xls"
+    else:
+        file_format = "ods" if b"opendocument.spreadsheet" in data[:200] else "xlsx"
+    return Table(rows=[list(row) for row in rows], format=file_format, sheet=sheet.name, merged=merged)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was written in: UTF-8 (BOM or not), UTF-16 with a BOM, else GB18030."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(_("无法识别文件的文字编码（支持 UTF-8、GBK、GB18030）。")) from error
+
+
+def _read_delimited(data: bytes) -> Table:
+    text, encoding = decode(data)
+    sample = text[:MAX_SNIFF_BYTES].splitlines()[:20]
+    delimiter = "\t" if _spread(sample, "\t") > _spread(sample, ",") else ","
+    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    return Table(rows=rows, format="tsv" if delimiter == "\t" else "csv", encoding=encoding)
+
+
+def _spread(lines: list[str], delimiter: str) -> int:
+    """How many lines split into more than one cell with this delimiter."""
+    return sum(1 for line in lines if len(next(csv.reader([line], delimiter=delimiter), [])) > 1)

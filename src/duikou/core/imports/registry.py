@@ -1,0 +1,13 @@
+"""Which importer reads which kind of file. Dotted paths, read when asked: core never imports the apps above
+it at load time (CONTRIBUTING.md, dependency order), as foreign keys name "projects.Project"."""
+
+from django.utils.module_loading import import_string
+
+IMPORTERS = {
+    "projects": "duikou.projects.imports.ProjectImporter",
+}
+
+
+def importer_for(kind: str):
+    """A fresh importer of `kind`; KeyError when there is none."""
+    return import_string(IMPORTERS[kind])()

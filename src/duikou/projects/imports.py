@@ -1,0 +1,218 @@
+"""The annual project plan (年度项目计划表) import: one row per project, matched by 项目编号.
+
+Columns are found by their Chinese or English headers wherever the header row sits; amounts are read in
+the unit the header states (“金额（万元）”), else in yuan; 支援方 may be written "浙江", "浙江省" or
+"浙江省援疆指挥部"; 受援地 by code, former code, full or short name. Statuses are not imported: a project
+moves through its lifecycle on its page (projects.services.transition_project); a new one starts as 储备.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowErrors
+from duikou.core.text import match_key
+from duikou.geo.models import DivisionResolver
+from duikou.parties.models import OrganizationResolver
+from duikou.programmes.models import Category, Programme
+
+from .choices import ConstructionType, DeliveryMode, ImplementationLevel
+from .models import Project
+
+DEFAULT_PROGRAMME = "xinjiang"
+
+PROJECT_COLUMNS = [
+    ColumnSpec(
+        "code", _lazy("项目编号"), aliases=("编号", "项目代码", "code", "project code"), required=True
+    ),
+    ColumnSpec("name", _lazy("项目名称"), aliases=("名称", "name", "project name", "title"), required=True),
+    ColumnSpec(
+        "plan_year",
+        _lazy("计划年度"),
+        kind="int",
+        aliases=("年度", "年份", "plan year", "year"),
+        required=True,
+    ),
+    ColumnSpec(
+        "supporter",
+        _lazy("支援方"),
+        kind="organization",
+        aliases=("援疆省市", "援建方", "支援省市", "支援单位", "前方指挥部", "supporter"),
+        required=True,
+    ),
+    ColumnSpec(
+        "division",
+        _lazy("受援地"),
+        kind="division",
+        aliases=("所在县市", "受援县市", "县市", "项目所在地", "区划代码", "division", "recipient"),
+        required=True,
+    ),
+    ColumnSpec(
+        "category",
+        _lazy("项目类别"),
+        kind="category",
+        aliases=("类别", "项目类型", "category"),
+        required=True,
+    ),
+    ColumnSpec(
+        "total_investment",
+        _lazy("总投资"),
+        kind="amount",
+        aliases=("项目总投资", "total investment"),
+        required=True,
+    ),
+    ColumnSpec(
+        "aid_amount",
+        _lazy("援助资金"),
+        kind="amount",
+        aliases=("援疆资金", "其中援疆资金", "其中：援疆资金", "援助金额", "aid amount", "aid"),
+        required=True,
+    ),
+    ColumnSpec(
+        "local_matching",
+        _lazy("地方配套"),
+        kind="amount",
+        aliases=("地方配套资金", "配套资金", "local matching"),
+    ),
+    ColumnSpec("other_funding", _lazy("其他资金"), kind="amount", aliases=("其他", "other funding")),
+    ColumnSpec(
+        "implementation_level",
+        _lazy("实施层级"),
+        kind="choice",
+        aliases=("层级", "implementation level"),
+        choices=tuple(ImplementationLevel.choices),
+    ),
+    ColumnSpec(
+        "delivery_mode",
+        _lazy("建设方式"),
+        kind="choice",
+        aliases=("援建方式", "delivery mode"),
+        choices=tuple(DeliveryMode.choices),
+    ),
+    ColumnSpec(
+        "construction_type",
+        _lazy("新建/续建"),
+        kind="choice",
+        aliases=("建设性质", "新建或续建", "construction type"),
+        choices=tuple(ConstructionType.choices),
+    ),
+    ColumnSpec("is_in_plan", _lazy("计划内"), kind="bool", aliases=("是否计划内", "in plan")),
+    ColumnSpec(
+        "is_fixed_asset", _lazy("固定资产投资"), kind="bool", aliases=("是否固定资产投资", "fixed asset")
+    ),
+    ColumnSpec(
+        "is_employment_oriented", _lazy("促进就业"), kind="bool", aliases=("是否促进就业", "employment")
+    ),
+    ColumnSpec(
+        "planned_start", _lazy("计划开工"), kind="date", aliases=("计划开工时间", "开工时间", "planned start")
+    ),
+    ColumnSpec(
+        "planned_end", _lazy("计划完工"), kind="date", aliases=("计划完工时间", "完工时间", "planned end")
+    ),
+    ColumnSpec("document_reference", _lazy("批复文号"), aliases=("文号", "批复文件", "document reference")),
+    ColumnSpec("flagship", _lazy("品牌工程"), aliases=("品牌", "flagship")),
+    ColumnSpec("description", _lazy("建设内容"), aliases=("项目说明", "主要建设内容", "说明", "description")),
+    ColumnSpec("programme", _lazy("援助计划"), kind="programme", aliases=("programme", "program")),
+]
+
+# Blank optional cells take the model's defaults, as the form does.
+OPTIONAL_DEFAULTS = {
+    "local_matching": 0,
+    "other_funding": 0,
+    "implementation_level": ImplementationLevel.COUNTY,
+    "delivery_mode": DeliveryMode.CHEQUE,
+    "construction_type": ConstructionType.NEW,
+    "is_in_plan": True,
+    "is_fixed_asset": True,
+    "is_employment_oriented": False,
+    "document_reference": "",
+    "flagship": "",
+    "description": "",
+}
+
+
+class ProjectImporter(Importer):
+    kind = "projects"
+    model = Project
+    columns = PROJECT_COLUMNS
+    natural_key = "code"
+
+    def prepare(self, keys):
+        self.divisions = DivisionResolver()
+        self.organizations = OrganizationResolver()
+        self.programmes = {}
+        for programme in Programme.objects.all():
+            for text in (programme.code, programme.name):
+                self.programmes[match_key(text)] = programme
+        self.default_programme = (
+            self.programmes.get(DEFAULT_PROGRAMME) or Programme.objects.order_by("pk").first()
+        )
+        self.categories: dict[tuple[int, str], Category] = {}
+        for category in Category.objects.all():
+            for text in {category.code, category.name, getattr(category, "short_name", "")}:
+                if text:
+                    self.categories[(category.programme_id, match_key(text))] = category
+        self.existing = {project.code: project for project in Project.objects.filter(code__in=keys)}
+
+    def build(self, row: ParsedRow, values: dict):
+        problems = []
+        programme = self.default_programme
+        if values.get("programme"):
+            programme = self.programmes.get(match_key(values["programme"]))
+            if programme is None:
+                problems.append(("programme", _("找不到援助计划“{value}”").format(value=values["programme"])))
+        supporter, message = self.organizations.supporter_of(values["supporter"])
+        if supporter is None:
+            problems.append(("supporter", message))
+        division, message = self.divisions.resolve(values["division"])
+        if division is None:
+            problems.append(("division", message))
+        category = None
+        if programme is not None:
+            category = self.categories.get((programme.pk, match_key(values["category"])))
+            if category is None:
+                names = "、".join(
+                    sorted(
+                        {
+                            c.name
+                            for (programme_id, _), c in self.categories.items()
+                            if programme_id == programme.pk
+                        }
+                    )
+                )
+                problems.append(
+                    (
+                        "category",
+                        _("找不到项目类别“{value}”（可选：{names}）").format(
+                            value=values["category"], names=names
+                        ),
+                    )
+                )
+        if problems:
+            raise RowErrors(problems)
+
+        code = values["code"]
+        existing = self.existing.get(code)
+        row.existing = existing
+        project = copy.copy(existing) if existing is not None else Project()
+        project.programme = programme
+        project.supporter = supporter
+        project.division = division
+        project.category = category
+        for name, value in values.items():
+            if name in ("programme", "supporter", "division", "category"):
+                continue
+            if value is None:
+                if name in OPTIONAL_DEFAULTS and existing is None:
+                    value = OPTIONAL_DEFAULTS[name]
+                elif existing is not None:
+                    continue  # a blank optional cell leaves the stored value as it is
+            if value is not None:
+                setattr(project, name, value)
+        for name, default in OPTIONAL_DEFAULTS.items():
+            if name not in values and existing is None:
+                setattr(project, name, default)
+        return project
