@@ -164,14 +164,16 @@ class ProjectImporter(Importer):
             programme = self.programmes.get(match_key(values["programme"]))
             if programme is None:
                 problems.append(("programme", _("找不到援助计划“{value}”").format(value=values["programme"])))
-        supporter, message = self.organizations.supporter_of(values["supporter"])
-        if supporter is None:
-            problems.append(("supporter", message))
-        division, message = self.divisions.resolve(values["division"])
-        if division is None:
-            problems.append(("division", message))
-        category = None
-        if programme is not None:
+        supporter = division = category = None
+        if values.get("supporter"):
+            supporter, message = self.organizations.supporter_of(values["supporter"])
+            if supporter is None:
+                problems.append(("supporter", message))
+        if values.get("division"):
+            division, message = self.divisions.resolve(values["division"])
+            if division is None:
+                problems.append(("division", message))
+        if programme is not None and values.get("category"):
             category = self.categories.get((programme.pk, match_key(values["category"])))
             if category is None:
                 names = "、".join(
@@ -194,7 +196,7 @@ class ProjectImporter(Importer):
         if problems:
             raise RowErrors(problems)
 
-        code = values["code"]
+        code = values.get("code")
         existing = self.existing.get(code)
         row.existing = existing
         project = copy.copy(existing) if existing is not None else Project()

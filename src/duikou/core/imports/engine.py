@@ -96,7 +96,8 @@ class Importer:
     """Subclasses declare `kind`, `model`, `columns` and `natural_key`, and implement `build(row, values)`.
 
     `build` returns the unsaved instance for a row (the stored one, updated, when the natural key exists),
-    raising `RowErrors` for cells it cannot resolve. Values arrive parsed by kind ("amount" in yuan using
+    raising `RowErrors` for cells it cannot resolve. A value is None when its cell is blank or unreadable
+    (the error is already recorded): `build` must accept that. Values arrive parsed by kind ("amount" in yuan using
     the header's unit, "date", "int", "bool", "choice"); reference kinds arrive as text for `build`.
     """
 
@@ -124,7 +125,7 @@ class Importer:
             return result
         header = locate_header(table.rows, self.columns)
         if header is None:
-            expected = "、".join(spec.label for spec in self.columns if spec.required)
+            expected = "、".join(str(spec.label) for spec in self.columns if spec.required)
             result.errors.append(
                 RowError(
                     None,
@@ -202,17 +203,19 @@ class Importer:
                 values[spec.name] = self.parse_cell(spec, raw, unit)
             except CellError as error:
                 errors.append(self._error(row, spec.name, raw, str(error)))
-        if errors:
-            return errors
         try:
+            # Built even when a cell was unreadable, so that unknown names in the same row are reported
+            # too; the model's rules run only on a complete row.
             instance = self.build(row, values)
-            instance.full_clean(validate_unique=False)
+            if not errors:
+                instance.full_clean(validate_unique=False)
         except RowErrors as error:
-            return [self._error(row, name, row.cells.get(name), message) for name, message in error.items]
+            errors += [self._error(row, name, row.cells.get(name), message) for name, message in error.items]
         except ValidationError as error:
-            return self._validation_errors(row, error)
-        row.instance = instance
-        return []
+            errors += self._validation_errors(row, error)
+        else:
+            row.instance = instance
+        return errors
 
     def parse_cell(self, spec: ColumnSpec, raw, unit: str | None):
         from . import values as cell

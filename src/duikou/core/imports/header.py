@@ -41,7 +41,14 @@ class ColumnSpec:
     help_text: str = ""
 
     def header_keys(self) -> set[str]:
-        return {header_key(text)[0] for text in (self.label, self.name, *self.aliases)}
+        """Every header that names this column: the label in Chinese and in English, the aliases."""
+        from django.utils import translation
+
+        labels = []
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                labels.append(str(self.label))
+        return {header_key(text)[0] for text in (*labels, self.name, *self.aliases)}
 
 
 TITLE_UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|元)")
@@ -62,12 +69,13 @@ class Header:
     """Where the header is and which file column feeds which spec."""
 
     row_index: int  # 0-based index of the (last) header row; data starts after it
-    first_row_index: int = 0  # the upper row of a two-row header, else the same as row_index
     columns: dict[str, int]  # spec name → 0-based column index
     titles: dict[str, str]  # spec name → the header text as the file writes it (for error messages)
     units: dict[str, str] = field(default_factory=dict)  # spec name → unit read from the header
     unknown: list[str] = field(default_factory=list)  # header cells no spec knows
     table_unit: str | None = None  # "单位：万元" in a title row: amounts whose header names no unit
+    first_row_index: int = 0  # the upper row of a two-row header, else the same as row_index
+    uses_upper_row: bool = False  # a two-row candidate that reads a column or a unit from the upper row
 
 
 def header_key(text) -> tuple[str, str | None]:
@@ -95,6 +103,7 @@ def _filled(row: list, width: int) -> list[str]:
 
 def _match(cells: list[str], parents: list[str] | None, by_key: dict[str, ColumnSpec]) -> Header | None:
     columns, titles, units, unknown = {}, {}, {}, []
+    uses_parent = False
     for index, text in enumerate(cells):
         parent = parents[index] if parents else ""
         key, unit = header_key(text)
@@ -115,7 +124,10 @@ def _match(cells: list[str], parents: list[str] | None, by_key: dict[str, Column
         parent_unit = header_key(parent)[1] if parent else None
         if unit or parent_unit:
             units[spec.name] = unit or parent_unit
-    return Header(row_index=-1, columns=columns, titles=titles, units=units, unknown=unknown)
+        uses_parent = uses_parent or title == parent or bool(parent_unit and not unit)
+    header = Header(row_index=-1, columns=columns, titles=titles, units=units, unknown=unknown)
+    header.uses_upper_row = uses_parent
+    return header
 
 
 def locate_header(rows: list[list], specs: list[ColumnSpec]) -> Header | None:
@@ -135,7 +147,8 @@ def locate_header(rows: list[list], specs: list[ColumnSpec]) -> Header | None:
             lower = [("" if cell is None else str(cell).strip()) for cell in rows[index + 1]] + [""] * width
             double = _match(lower[:width], _filled(rows[index], width), by_key)
             double.row_index, double.first_row_index = index + 1, index
-            candidates.append(double)
+            if double.uses_upper_row:  # else it is the single header of the next row, found there
+                candidates.append(double)
         for candidate in candidates:
             score = len(candidate.columns)
             if score > best_score:

@@ -1,0 +1,168 @@
+"""The import engine's pieces: cells as clerks write them, headers as offices lay them out, encodings."""
+
+import datetime
+
+import pytest
+
+from duikou.core.imports.header import ColumnSpec, header_key, locate_header
+from duikou.core.imports.reading import UnreadableFile, decode, read_table
+from duikou.core.imports.values import CellError, is_blank, parse_bool, parse_date, parse_int, parse_text
+
+
+@pytest.mark.parametrize(
+    "cell,expected",
+    [
+        (datetime.datetime(2024, 3, 5, 0, 0), datetime.date(2024, 3, 5)),
+        (45356, datetime.date(2024, 3, 5)),  # Excel serial
+        (45356.0, datetime.date(2024, 3, 5)),
+        ("45356", datetime.date(2024, 3, 5)),  # a serial a CSV export wrote as text
+        ("2024-03-05", datetime.date(2024, 3, 5)),
+        ("2024/3/5", datetime.date(2024, 3, 5)),
+        ("2024.03.05", datetime.date(2024, 3, 5)),
+        ("2024年3月5日", datetime.date(2024, 3, 5)),
+        ("２０２４年３月５号", datetime.date(2024, 3, 5)),
+        ("20240305", datetime.date(2024, 3, 5)),
+        (20240305, datetime.date(2024, 3, 5)),
+        ("2024年3月", datetime.date(2024, 3, 1)),
+        ("2024.03", datetime.date(2024, 3, 1)),
+        ("2024-3", datetime.date(2024, 3, 1)),
+    ],
+)
+def test_dates_in_every_spelling(cell, expected):
+    assert parse_date(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["2024-02-30", "2024.13", "明年", 12.5, "3/5/2024"])
+def test_not_dates(cell):
+    with pytest.raises(CellError):
+        parse_date(cell)
+
+
+@pytest.mark.parametrize("cell", [None, "", "  ", "—", "——", "-", "/", "／", "无", "N/A"])
+def test_blank_looking_cells(cell):
+    assert is_blank(cell)
+
+
+@pytest.mark.parametrize("cell", ["0", 0, "否", "莎车"])
+def test_cells_that_say_something(cell):
+    assert not is_blank(cell)
+
+
+@pytest.mark.parametrize(
+    "cell,expected",
+    [
+        ("是", True),
+        ("否", False),
+        ("Y", True),
+        ("no", False),
+        (1, True),
+        (0.0, False),
+        ("√", True),
+        (True, True),
+    ],
+)
+def test_yes_and_no(cell, expected):
+    assert parse_bool(cell) is expected
+
+
+def test_a_bool_cell_that_is_neither():
+    with pytest.raises(CellError, match="是.*否"):
+        parse_bool("也许")
+
+
+@pytest.mark.parametrize(
+    "cell,expected", [(2025, 2025), (2025.0, 2025), ("２０２５", 2025), ("2025年", 2025)]
+)
+def test_integers(cell, expected):
+    assert parse_int(cell) == expected
+
+
+def test_text_is_normalised():
+    assert parse_text("  莎車縣ＡＢＣ ") == "莎车县ABC"
+    assert parse_text(2024.0) == "2024"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("援助资金（万元）", ("援助资金", "万元")),
+        ("援助资金(万元)*", ("援助资金", "万元")),
+        ("总投资（单位：亿元）", ("总投资", "亿元")),
+        ("金额（万）", ("金额", "万元")),
+        ("项目名称（必填）", ("项目名称", None)),
+        (" Project Code ", ("projectcode", None)),
+    ],
+)
+def test_header_names_and_units(text, expected):
+    assert header_key(text) == expected
+
+
+SPECS = [
+    ColumnSpec("code", "项目编号", required=True),
+    ColumnSpec("name", "项目名称", required=True),
+    ColumnSpec("total", "总投资", kind="amount"),
+    ColumnSpec("aid", "援助资金", kind="amount", aliases=("援疆资金",)),
+]
+
+
+def test_the_header_is_found_under_title_rows():
+    rows = [
+        ["2024年度计划表"],
+        ["填报单位：某某", "", "单位：万元"],
+        ["项目编号", "项目名称", "总投资"],
+        ["A", "B", 1],
+    ]
+
+    header = locate_header(rows, SPECS)
+
+    assert (header.row_index, header.columns, header.table_unit) == (
+        2,
+        {"code": 0, "name": 1, "total": 2},
+        "万元",
+    )
+
+
+def test_a_two_row_header_takes_the_group_unit_from_the_merged_upper_row():
+    rows = [
+        ["项目编号", "项目名称", "资金（万元）", ""],
+        ["", "", "总投资", "援疆资金"],
+        ["A", "B", 10, 8],
+    ]
+
+    header = locate_header(rows, SPECS)
+
+    assert header.row_index == 1
+    assert header.columns == {"code": 0, "name": 1, "total": 2, "aid": 3}
+    assert header.units == {"total": "万元", "aid": "万元"}
+    assert header.titles["aid"] == "援疆资金"
+
+
+def test_no_header_when_no_required_column_is_named():
+    assert locate_header([["甲", "乙"], [1, 2]], SPECS) is None
+
+
+@pytest.mark.parametrize(
+    "data,encoding",
+    [
+        ("项目编号,名称\n".encode("utf-8-sig"), "utf-8-sig"),
+        ("项目编号,名称\n".encode(), "utf-8"),
+        ("项目编号,名称\n".encode("gbk"), "gb18030"),
+        ("项目编号,名称\n".encode("utf-16"), "utf-16"),
+    ],
+)
+def test_encodings_are_detected(data, encoding):
+    text, found = decode(data)
+    assert (text.strip(), found) == ("项目编号,名称", encoding)
+
+
+def test_tab_separated_files_are_recognised():
+    table = read_table("项目编号\t项目名称\nA\t莎车县, 一期\n".encode())
+
+    assert table.format == "tsv"
+    assert table.rows[1] == ["A", "莎车县, 一期"]
+
+
+@pytest.mark.parametrize("data", [b"", b"\n \n", b"\x00\x01\x02" * 100])
+def test_unreadable_files(data):
+    with pytest.raises(UnreadableFile):
+        read_table(data)
