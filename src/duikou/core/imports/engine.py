@@ -96,9 +96,10 @@ class Importer:
     """Subclasses declare `kind`, `model`, `columns` and `natural_key`, and implement `build(row, values)`.
 
     `build` returns the unsaved instance for a row (the stored one, updated, when the natural key exists),
-    raising `RowErrors` for cells it cannot resolve. A value is None when its cell is blank or unreadable
-    (the error is already recorded): `build` must accept that. Values arrive parsed by kind ("amount" in yuan using
-    the header's unit, "date", "int", "bool", "choice"); reference kinds arrive as text for `build`.
+    raising `RowErrors` for cells it cannot resolve. A value is None when its cell is blank or
+    unreadable (the error is already recorded): `build` must accept that. Values arrive parsed by kind
+    ("amount" in yuan using the header's unit, "date", "int", "bool", "choice"); reference kinds arrive
+    as text for `build`.
     """
 
     kind = ""

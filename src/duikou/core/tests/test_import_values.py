@@ -66,7 +66,7 @@ def test_yes_and_no(cell, expected):
 
 
 def test_a_bool_cell_that_is_neither():
-    with pytest.raises(CellError, match="是.*否"):
+    with pytest.raises(CellError, match=r"是.*否"):
         parse_bool("也许")
 
 
