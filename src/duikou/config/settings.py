@@ -138,6 +138,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 # Front-end assets from npm are copied into static/vendor by `make frontend` (never committed).
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Uploaded import files wait here between the check (试导入) and the import, named by their SHA-256.
+IMPORT_STAGING_DIR = Path(
+    os.environ.get("DUIKOU_IMPORT_STAGING_DIR", BASE_DIR.parent.parent / "var" / "imports")
+)
+IMPORT_MAX_BYTES = int(os.environ.get("DUIKOU_IMPORT_MAX_MB", "60")) * 1024 * 1024
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR.parent.parent / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

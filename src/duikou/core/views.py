@@ -61,6 +61,7 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
     add_url_name: str | None = None
     add_permission: str | None = None
     export_stem = "export"
+    import_kind: str | None = None  # the import (core.imports.registry) behind the "导入" button
 
     def get_queryset(self):
         return self.queryset.all()
@@ -134,6 +135,7 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
             export_links={fmt: querystring(params, export=fmt) for fmt in FORMATS},
             clear_url=self.request.path,
             add_url_name=self.add_url_name if self._may_add() else None,
+            import_kind=self.import_kind if self._may_add() else None,
             list_params=params,
         )
         return context

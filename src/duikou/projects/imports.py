@@ -136,6 +136,7 @@ OPTIONAL_DEFAULTS = {
 
 class ProjectImporter(Importer):
     kind = "projects"
+    title = _lazy("年度项目计划")
     model = Project
     columns = PROJECT_COLUMNS
     natural_key = "code"
@@ -218,3 +219,41 @@ class ProjectImporter(Importer):
             if name not in values and existing is None:
                 setattr(project, name, default)
         return project
+
+    # -- the template ----------------------------------------------------------------------------------------
+    def template_choices(self, spec):
+        from duikou.geo.choices import DivisionLevel
+        from duikou.geo.models import Division
+        from duikou.parties.models import Organization
+
+        if spec.kind == "category":
+            return list(Category.objects.order_by("programme__code", "order").values_list("name", flat=True))
+        if spec.kind == "division":
+            levels = [DivisionLevel.PREFECTURE, DivisionLevel.COUNTY, DivisionLevel.XPCC_DIVISION]
+            return [d.full_name for d in Division.objects.filter(level__in=levels).select_related("parent")]
+        if spec.kind == "organization":
+            return list(Organization.objects.supporters().order_by("name").values_list("name", flat=True))
+        if spec.kind == "programme":
+            return list(Programme.objects.order_by("code").values_list("name", flat=True))
+        return super().template_choices(spec)
+
+    def template_rows(self, queryset):
+        from duikou.core.imports.templates import amount_in_template_unit
+
+        rows = []
+        projects = queryset.select_related("programme", "supporter", "division__parent", "category")
+        for project in projects.order_by("code").iterator(chunk_size=2000):
+            row = []
+            for spec in self.columns:
+                value = getattr(project, spec.name)
+                if spec.kind == "amount":
+                    value = amount_in_template_unit(value)
+                elif spec.kind == "choice":
+                    value = getattr(project, f"get_{spec.name}_display")()
+                elif spec.kind == "division":
+                    value = project.division.code  # unambiguous, however names change
+                elif spec.kind in ("organization", "category", "programme"):
+                    value = value.name
+                row.append(value)
+            rows.append(row)
+        return rows

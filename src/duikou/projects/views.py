@@ -20,6 +20,7 @@ class ProjectListView(ObjectListView):
     add_url_name = "projects:project_add"
     add_permission = "projects.add_project"
     export_stem = "projects"
+    import_kind = "projects"
 
 
 class ProjectView(ObjectDetailView):

@@ -103,6 +103,7 @@ class Importer:
     """
 
     kind = ""
+    title = ""  # what the import page calls it: 年度项目计划
     model = None
     columns: list[ColumnSpec] = []
     natural_key = "code"
@@ -112,6 +113,17 @@ class Importer:
         (`keys`, as the file writes them) the file names."""
 
     def build(self, row: ParsedRow, values: dict[str, Any]):
+        raise NotImplementedError
+
+    def template_choices(self, spec: ColumnSpec) -> list[str]:
+        """The drop-down list of a column in the template: a choice column's labels; importers add the
+        reference columns (categories, divisions …)."""
+        if spec.kind == "choice":
+            return [str(label) for _value, label in spec.choices]
+        return []
+
+    def template_rows(self, queryset) -> list[list]:
+        """Stored objects as rows of the template (importing them back changes nothing)."""
         raise NotImplementedError
 
     # -- the run --------------------------------------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""The import pages: download the template, upload a file, see every mistake or what would change, confirm.
+
+The check (试导入) is a dry run of the engine; the file waits in staging under its SHA-256 and the
+confirmation imports exactly those bytes. Nothing is written before the user confirms, and nothing at all
+when the file has an error.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from . import staging
+from .registry import IMPORTERS, importer_for
+from .templates import write_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ACCEPTED_SUFFIXES = (".xlsx", ".xls", ".ods", ".csv", ".tsv", ".txt")
+
+
+def _importer_or_404(kind: str):
+    if kind not in IMPORTERS:
+        raise Http404(kind)
+    return importer_for(kind)
+
+
+def _require_write_permission(user, importer) -> None:
+    meta = importer.model._meta
+    needed = [f"{meta.app_label}.add_{meta.model_name}", f"{meta.app_label}.change_{meta.model_name}"]
+    if not user.has_perms(needed):
+        raise PermissionDenied
+
+
+class ImportTemplateView(LoginRequiredMixin, View):
+    """GET: the blank xlsx template of an import."""
+
+    def get(self, request, kind):
+        importer = _importer_or_404(kind)
+        response = HttpResponse(write_workbook(importer), content_type=XLSX)
+        filename = f"duikou-{kind}-template.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class ImportView(LoginRequiredMixin, View):
+    """GET: the upload page. POST a file: the check. POST `confirm` with the file's hash: the import."""
+
+    template_name = "core/import.html"
+
+    def get(self, request, kind):
+        importer = _importer_or_404(kind)
+        _require_write_permission(request.user, importer)
+        return render(request, self.template_name, self.context(kind, importer))
+
+    def post(self, request, kind):
+        importer = _importer_or_404(kind)
+        _require_write_permission(request.user, importer)
+        if "confirm" in request.POST:
+            return self.confirm(request, kind, importer)
+        upload = request.FILES.get("file")
+        problem = self.upload_problem(upload)
+        if problem:
+            return render(
+                request, self.template_name, self.context(kind, importer, problem=problem), status=400
+            )
+        data = upload.read()
+        result = importer.run(data, upload.name, user=request.user, dry_run=True)
+        if result.is_valid and (result.counts["new"] or result.counts["changed"]):
+            staging.stage(data, result.file_hash)
+        status = 200 if result.is_valid else 400
+        return render(request, self.template_name, self.context(kind, importer, result=result), status=status)
+
+    def confirm(self, request, kind, importer):
+        file_hash = request.POST.get("sha256", "")
+        filename = request.POST.get("filename", "")[:200] or "upload"
+        data = staging.staged(file_hash)
+        if data is None:
+            problem = _("待导入的文件已过期或不存在，请重新上传。")
+            return render(
+                request, self.template_name, self.context(kind, importer, problem=problem), status=400
+            )
+        result = importer.run(data, filename, user=request.user)
+        if not result.is_valid:  # the stored data changed since the check: show why, import nothing
+            return render(
+                request, self.template_name, self.context(kind, importer, result=result), status=400
+            )
+        staging.discard(file_hash)
+        counts = result.counts
+        messages.success(
+            request,
+            _("已导入“{file}”：新增 {new}，修改 {changed}，未变 {unchanged}（批次 {batch}）。").format(
+                file=filename, batch=result.batch_id, **counts
+            ),
+        )
+        return redirect(reverse("core:import", args=[kind]))
+
+    def upload_problem(self, upload) -> str | None:
+        if upload is None:
+            return _("请选择要上传的文件。")
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            return _("文件太大（{size} MB），上限为 {limit} MB。").format(
+                size=round(upload.size / 1024 / 1024, 1), limit=settings.IMPORT_MAX_BYTES // 1024 // 1024
+            )
+        if not upload.name.lower().endswith(ACCEPTED_SUFFIXES):
+            return _("只接受 xlsx、xls、ods、csv 或 tsv 文件。")
+        return None
+
+    def context(self, kind, importer, *, result=None, problem=None) -> dict:
+        from .templates import column_header
+
+        return {
+            "kind": kind,
+            "title": importer.title,
+            "columns": [
+                {"header": column_header(spec), "required": spec.required, "kind": spec.kind}
+                for spec in importer.columns
+            ],
+            "result": result,
+            "problem": problem,
+            "max_mb": settings.IMPORT_MAX_BYTES // 1024 // 1024,
+        }

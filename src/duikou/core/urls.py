@@ -1,0 +1,12 @@
+from django.urls import path
+
+from .imports import views as import_views
+
+app_name = "core"
+
+urlpatterns = [
+    path("imports/<slug:kind>/", import_views.ImportView.as_view(), name="import"),
+    path(
+        "imports/<slug:kind>/template.xlsx", import_views.ImportTemplateView.as_view(), name="import_template"
+    ),
+]
