@@ -263,7 +263,7 @@ class Importer:
     def _error(self, row: ParsedRow, spec_name: str, raw, message: str) -> RowError:
         spec = next((spec for spec in self.columns if spec.name == spec_name), None)
         column = self.header.titles.get(spec_name) or (spec.label if spec else "")
-        value = "" if raw is None else str(raw)
+        value = "" if raw is None else as_text(raw)  # 700.0 from a spreadsheet shows as 700
         return RowError(row.number, column, value, str(message))
 
     def _check_duplicate_keys(self, parsed: list[ParsedRow], header: Header, result: ImportResult) -> None:
