@@ -9,4 +9,9 @@ urlpatterns = [
     path(
         "imports/<slug:kind>/template.xlsx", import_views.ImportTemplateView.as_view(), name="import_template"
     ),
+    path(
+        "imports/<slug:kind>/errors/<str:sha256>.xlsx",
+        import_views.ImportErrorsView.as_view(),
+        name="import_errors",
+    ),
 ]

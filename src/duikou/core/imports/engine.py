@@ -40,6 +40,7 @@ class RowError:
     column: str
     value: str
     message: str
+    column_index: int | None = None  # 0-based, for marking the cell in the annotated workbook
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
@@ -57,6 +58,7 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "changed": 0, "unchanged": 0})
     changes: list[dict] = field(default_factory=list)
     batch_id: int | None = None
+    source_rows: list[list] = field(default_factory=list, repr=False)  # the cells read, for annotation
 
     @property
     def is_valid(self) -> bool:
@@ -136,6 +138,7 @@ class Importer:
         except UnreadableFile as error:
             result.errors.append(RowError(None, "", "", str(error)))
             return result
+        result.source_rows = table.rows
         header = locate_header(table.rows, self.columns)
         if header is None:
             expected = "、".join(str(spec.label) for spec in self.columns if spec.required)
@@ -264,7 +267,7 @@ class Importer:
         spec = next((spec for spec in self.columns if spec.name == spec_name), None)
         column = self.header.titles.get(spec_name) or (spec.label if spec else "")
         value = "" if raw is None else as_text(raw)  # 700.0 from a spreadsheet shows as 700
-        return RowError(row.number, column, value, str(message))
+        return RowError(row.number, column, value, str(message), self.header.columns.get(spec_name))
 
     def _check_duplicate_keys(self, parsed: list[ParsedRow], header: Header, result: ImportResult) -> None:
         first_row: dict[str, int] = {}

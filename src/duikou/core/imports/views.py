@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from . import staging
+from .annotate import annotated_workbook
 from .registry import IMPORTERS, importer_for
 from .templates import write_workbook
 
@@ -49,6 +50,21 @@ class ImportTemplateView(LoginRequiredMixin, View):
         return response
 
 
+class ImportErrorsView(LoginRequiredMixin, View):
+    """GET: the checked file handed back with each mistake marked red and explained in a comment."""
+
+    def get(self, request, kind, sha256):
+        importer = _importer_or_404(kind)
+        _require_write_permission(request.user, importer)
+        data = staging.staged(sha256)
+        if data is None:
+            raise Http404(sha256)
+        result = importer.run(data, "", user=request.user, dry_run=True)
+        response = HttpResponse(annotated_workbook(result.source_rows, result.errors), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="duikou-{kind}-errors.xlsx"'
+        return response
+
+
 class ImportView(LoginRequiredMixin, View):
     """GET: the upload page. POST a file: the check. POST `confirm` with the file's hash: the import."""
 
@@ -72,7 +88,8 @@ class ImportView(LoginRequiredMixin, View):
             )
         data = upload.read()
         result = importer.run(data, upload.name, user=request.user, dry_run=True)
-        if result.is_valid and (result.counts["new"] or result.counts["changed"]):
+        if not result.is_valid or result.counts["new"] or result.counts["changed"]:
+            # Kept for the confirmation, or for the annotated copy of a file with mistakes.
             staging.stage(data, result.file_hash)
         status = 200 if result.is_valid else 400
         return render(request, self.template_name, self.context(kind, importer, result=result), status=status)

@@ -166,3 +166,35 @@ def test_projects_exported_in_the_template_shape_import_back_unchanged(world):  
     assert result.errors == []
     assert result.counts == {"new": 0, "changed": 0, "unchanged": 2}
     assert result.batch_id is None
+
+
+def test_a_file_with_mistakes_comes_back_with_them_marked(clerk):
+    rows = [HEADER, *GOOD_ROWS, ["X-1", "项目", "2025", "上海", "不存在县", "民生", "abc", "1", "", "", ""]]
+    checked = upload(clerk, csv_bytes(rows))
+    link = re.search(r'href="([^"]+errors[^"]+\.xlsx)"', checked.content.decode()).group(1)
+
+    response = clerk.get(link)
+
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    data, listing = workbook["数据"], workbook["错误清单"]
+    division_cell = data.cell(row=4, column=HEADER.index("受援地") + 1)
+    assert division_cell.value == "不存在县"
+    assert division_cell.fill.fgColor.rgb.endswith("F8696B")
+    assert "找不到区划“不存在县”" in division_cell.comment.text
+    assert data.cell(row=2, column=1).comment is None  # good rows stay as they were
+    assert [row[0] for row in listing.iter_rows(min_row=2, values_only=True)] == [4, 4]
+
+
+def test_the_command_writes_the_marked_file(world, tmp_path):  # noqa: F811
+    from django.core.management import call_command
+
+    source, marked = tmp_path / "plan.csv", tmp_path / "plan-errors.xlsx"
+    source.write_bytes(
+        csv_bytes([HEADER, ["X-1", "项目", "2025", "上海", "莎车县", "民生", "abc", "1", "", "", ""]])
+    )
+
+    with pytest.raises(SystemExit):
+        call_command("import", "projects", str(source), "--errors-xlsx", str(marked))
+
+    cell = openpyxl.load_workbook(marked)["数据"].cell(row=2, column=HEADER.index("总投资（万元）") + 1)
+    assert "不是金额" in cell.comment.text

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from duikou.core.imports.annotate import annotated_workbook
 from duikou.core.imports.registry import IMPORTERS, importer_for
 
 
@@ -20,8 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("file", help="xlsx, xls, ods, csv (UTF-8 or GBK) or tsv")
         parser.add_argument("--dry-run", action="store_true", help="check and count, change nothing")
         parser.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+        parser.add_argument(
+            "--errors-xlsx", metavar="PATH", help="when the file has errors, write it here with them marked"
+        )
 
-    def handle(self, *args, kind, file, dry_run=False, json=False, **options):
+    def handle(self, *args, kind, file, dry_run=False, json=False, errors_xlsx=None, **options):
         if kind not in IMPORTERS:
             raise CommandError(
                 f"不认识的导入类型“{kind}”；可用：{', '.join(IMPORTERS)}。 Unknown kind {kind!r}.",
@@ -36,6 +40,8 @@ class Command(BaseCommand):
         else:
             self._report(result)
         if not result.is_valid:
+            if errors_xlsx and result.source_rows:
+                Path(errors_xlsx).write_bytes(annotated_workbook(result.source_rows, result.errors))
             raise SystemExit(1)
 
     def _report(self, result):
