@@ -164,6 +164,7 @@ class Importer:
         if missing:
             return result
         self.header = header
+        self.table_rows = table.rows
         self.prepare(self._file_keys(table.rows, header))
         parsed = self._parse_rows(table.rows, header, result)
         if not parsed and not result.errors:
@@ -179,7 +180,7 @@ class Importer:
         return result
 
     def _file_keys(self, rows: list[list], header: Header) -> set[str]:
-        column = header.columns.get(self.natural_key)
+        column = header.columns.get(self.natural_key) if self.natural_key else None
         if column is None:
             return set()
         return {
@@ -270,6 +271,8 @@ class Importer:
         return RowError(row.number, column, value, str(message), self.header.columns.get(spec_name))
 
     def _check_duplicate_keys(self, parsed: list[ParsedRow], header: Header, result: ImportResult) -> None:
+        if not self.natural_key:
+            return  # e.g. the ledger: identical rows are separate postings
         first_row: dict[str, int] = {}
         for row in parsed:
             key = row.cells.get(self.natural_key)
@@ -321,7 +324,7 @@ class Importer:
                 result.counts["unchanged"] += 1
 
     def _key(self, row: ParsedRow) -> str:
-        return str(getattr(row.instance, self.natural_key, ""))
+        return str(getattr(row.instance, self.natural_key, "")) if self.natural_key else str(row.instance)
 
     def _commit(self, parsed: list[ParsedRow], result: ImportResult, user) -> None:
         with transaction.atomic():

@@ -5,6 +5,7 @@ from django.utils.module_loading import import_string
 
 IMPORTERS = {
     "projects": "duikou.projects.imports.ProjectImporter",
+    "ledger": "duikou.funds.imports.LedgerEntryImporter",
 }
 
 

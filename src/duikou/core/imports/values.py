@@ -132,10 +132,14 @@ def choice_lookup(choices) -> dict[str, str]:
 
     lookup = {}
     for value, label in choices:
-        lookup[normalize_text(str(value)).lower()] = value
-        lookup[normalize_text(str(label)).lower()] = value
+        names = [str(value), str(label)]
         with translation.override("en"):
-            lookup[normalize_text(str(label)).lower()] = value
+            names.append(str(label))
+        for name in names:
+            key = normalize_text(name).lower()
+            lookup[key] = value
+            # "支出" for "支出（完成投资）": the words before a parenthesised gloss name the choice too
+            lookup.setdefault(re.sub(r"[(（].*?[)）]", "", key).strip(), value)
     return lookup
 
 

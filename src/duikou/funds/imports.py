@@ -1,0 +1,181 @@
+"""Fund ledger import (资金到位 / 拨付 / 支出): one row per posting, through the funds service's rules.
+
+The ledger is append-only, so an import only ever adds entries. A row identical to an entry already
+posted (same kind, amount, value date, project or supporter and division, and document reference) is
+"unchanged" — importing the same file twice posts nothing the second time — and a correction is a
+reversing entry posted on the entry's page, never an edited row.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowErrors
+from duikou.core.text import match_key
+from duikou.geo.models import DivisionResolver
+from duikou.parties.models import OrganizationResolver
+from duikou.programmes.models import Programme
+from duikou.projects.models import Project
+
+from .choices import EntryKind
+from .models import LedgerEntry
+from .services import post_entry
+
+DEFAULT_PROGRAMME = "xinjiang"
+
+LEDGER_COLUMNS = [
+    ColumnSpec("project", _lazy("项目编号"), kind="project", aliases=("项目代码", "project code", "project")),
+    ColumnSpec(
+        "kind",
+        _lazy("类型"),
+        kind="choice",
+        aliases=("资金类型", "分录类型", "业务类型", "kind", "type"),
+        choices=tuple(EntryKind.choices),
+        required=True,
+    ),
+    ColumnSpec(
+        "amount", _lazy("金额"), kind="amount", aliases=("资金金额", "发生额", "amount"), required=True
+    ),
+    ColumnSpec(
+        "value_date",
+        _lazy("发生日期"),
+        kind="date",
+        aliases=("日期", "到位日期", "拨付日期", "value date", "date"),
+        required=True,
+    ),
+    ColumnSpec("fiscal_year", _lazy("资金年度"), kind="int", aliases=("年度", "fiscal year")),
+    ColumnSpec(
+        "supporter", _lazy("支援方"), kind="organization", aliases=("援疆省市", "支援省市", "supporter")
+    ),
+    ColumnSpec("division", _lazy("受援地"), kind="division", aliases=("受援县市", "县市", "division")),
+    ColumnSpec(
+        "document_reference", _lazy("凭证/文号"), aliases=("凭证号", "文号", "凭证", "document reference")
+    ),
+    ColumnSpec("note", _lazy("摘要"), aliases=("备注", "说明", "note")),
+    ColumnSpec("programme", _lazy("援助计划"), kind="programme", aliases=("programme", "program")),
+]
+
+
+class LedgerEntryImporter(Importer):
+    kind = "ledger"
+    title = _lazy("资金台账")
+    model = LedgerEntry
+    columns = LEDGER_COLUMNS
+    natural_key = None  # identical rows are separate postings; see `build` for re-imports
+
+    def prepare(self, keys):
+        self.divisions = DivisionResolver()
+        self.organizations = OrganizationResolver()
+        self.programmes = {}
+        for programme in Programme.objects.all():
+            for text in (programme.code, programme.name):
+                self.programmes[match_key(text)] = programme
+        self.default_programme = (
+            self.programmes.get(DEFAULT_PROGRAMME) or Programme.objects.order_by("pk").first()
+        )
+        codes = set()
+        column = self.header.columns.get("project")
+        if column is not None:
+            codes = {str(cells[column]).strip() for cells in self._rows_below_header() if column < len(cells)}
+        self.projects = {
+            project.code: project
+            for project in Project.objects.filter(code__in=codes).select_related(
+                "programme", "supporter", "division"
+            )
+        }
+        self.claimed: set[int] = set()  # stored entries already matched by an earlier row of this file
+
+    def _rows_below_header(self):
+        return self.table_rows[self.header.row_index + 1 :]
+
+    def save(self, row, batch):
+        """Through the funds service, like every posting (it takes the project's lock)."""
+        entry = row.instance
+        post_entry(
+            programme=entry.programme,
+            kind=entry.kind,
+            amount=entry.amount,
+            value_date=entry.value_date,
+            fiscal_year=entry.fiscal_year,
+            supporter=entry.supporter,
+            division=entry.division,
+            project=entry.project,
+            document_reference=entry.document_reference,
+            note=entry.note,
+            import_batch=batch,
+        )
+
+    def build(self, row: ParsedRow, values: dict):
+        problems = []
+        project = None
+        if values.get("project"):
+            project = self.projects.get(values["project"])
+            if project is None:
+                problems.append(("project", _("没有编号为“{code}”的项目。").format(code=values["project"])))
+        programme = self.default_programme
+        if values.get("programme"):
+            programme = self.programmes.get(match_key(values["programme"]))
+            if programme is None:
+                problems.append(("programme", _("找不到援助计划“{value}”").format(value=values["programme"])))
+        supporter = division = None
+        if values.get("supporter"):
+            supporter, message = self.organizations.supporter_of(values["supporter"])
+            if supporter is None:
+                problems.append(("supporter", message))
+        if values.get("division"):
+            division, message = self.divisions.resolve(values["division"])
+            if division is None:
+                problems.append(("division", message))
+        if project is None and not values.get("project"):
+            for name, value in (("supporter", values.get("supporter")), ("division", values.get("division"))):
+                if not value:
+                    problems.append((name, _("未填项目编号时须填写此项。")))
+        if problems:
+            raise RowErrors(problems)
+
+        if project is not None:  # the project's parties, as funds.services.post_entry does
+            programme, supporter, division = project.programme, project.supporter, project.division
+        value_date = values.get("value_date")
+        entry = LedgerEntry(
+            programme=programme,
+            kind=values.get("kind"),
+            amount=values.get("amount"),
+            value_date=value_date,
+            fiscal_year=values.get("fiscal_year") or (value_date.year if value_date else None),
+            supporter=supporter,
+            division=division,
+            project=project,
+            document_reference=values.get("document_reference") or "",
+            note=values.get("note") or "",
+        )
+        row.existing = self._posted_twin(entry)
+        return row.existing or entry
+
+    def _posted_twin(self, entry: LedgerEntry) -> LedgerEntry | None:
+        """The stored entry this row repeats (a re-import), each stored entry matched once."""
+        if entry.amount is None or entry.value_date is None or entry.kind is None:
+            return None
+        twins = LedgerEntry.objects.filter(
+            programme=entry.programme,
+            kind=entry.kind,
+            amount=entry.amount,
+            value_date=entry.value_date,
+            fiscal_year=entry.fiscal_year,
+            supporter=entry.supporter,
+            division=entry.division,
+            project=entry.project,
+            document_reference=entry.document_reference,
+            reverses__isnull=True,
+        ).exclude(pk__in=self.claimed)
+        twin = twins.order_by("pk").first()
+        if twin is not None:
+            self.claimed.add(twin.pk)
+        return twin
+
+    def template_choices(self, spec):
+        from duikou.parties.models import Organization
+
+        if spec.kind == "organization":
+            return list(Organization.objects.supporters().order_by("name").values_list("name", flat=True))
+        return super().template_choices(spec)
