@@ -12,17 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowErrors
-from duikou.core.text import match_key
-from duikou.geo.models import DivisionResolver
-from duikou.parties.models import OrganizationResolver
-from duikou.programmes.models import Programme
+from duikou.programmes.imports import ReferenceResolving
 from duikou.projects.models import Project
 
 from .choices import EntryKind
 from .models import LedgerEntry
 from .services import post_entry
-
-DEFAULT_PROGRAMME = "xinjiang"
 
 LEDGER_COLUMNS = [
     ColumnSpec("project", _lazy("项目编号"), kind="project", aliases=("项目代码", "project code", "project")),
@@ -57,7 +52,7 @@ LEDGER_COLUMNS = [
 ]
 
 
-class LedgerEntryImporter(Importer):
+class LedgerEntryImporter(ReferenceResolving, Importer):
     kind = "ledger"
     title = _lazy("资金台账")
     model = LedgerEntry
@@ -65,15 +60,7 @@ class LedgerEntryImporter(Importer):
     natural_key = None  # identical rows are separate postings; see `build` for re-imports
 
     def prepare(self, keys):
-        self.divisions = DivisionResolver()
-        self.organizations = OrganizationResolver()
-        self.programmes = {}
-        for programme in Programme.objects.all():
-            for text in (programme.code, programme.name):
-                self.programmes[match_key(text)] = programme
-        self.default_programme = (
-            self.programmes.get(DEFAULT_PROGRAMME) or Programme.objects.order_by("pk").first()
-        )
+        self.prepare_references()
         codes = set()
         column = self.header.columns.get("project")
         if column is not None:
@@ -113,20 +100,9 @@ class LedgerEntryImporter(Importer):
             project = self.projects.get(values["project"])
             if project is None:
                 problems.append(("project", _("没有编号为“{code}”的项目。").format(code=values["project"])))
-        programme = self.default_programme
-        if values.get("programme"):
-            programme = self.programmes.get(match_key(values["programme"]))
-            if programme is None:
-                problems.append(("programme", _("找不到援助计划“{value}”").format(value=values["programme"])))
-        supporter = division = None
-        if values.get("supporter"):
-            supporter, message = self.organizations.supporter_of(values["supporter"])
-            if supporter is None:
-                problems.append(("supporter", message))
-        if values.get("division"):
-            division, message = self.divisions.resolve(values["division"])
-            if division is None:
-                problems.append(("division", message))
+        programme = self.resolve_programme(values.get("programme"), problems)
+        supporter = self.resolve_supporter(values.get("supporter"), problems)
+        division = self.resolve_division(values.get("division"), problems)
         if project is None and not values.get("project"):
             for name, value in (("supporter", values.get("supporter")), ("division", values.get("division"))):
                 if not value:
@@ -174,8 +150,8 @@ class LedgerEntryImporter(Importer):
         return twin
 
     def template_choices(self, spec):
-        from duikou.parties.models import Organization
-
         if spec.kind == "organization":
-            return list(Organization.objects.supporters().order_by("name").values_list("name", flat=True))
+            return self.supporter_names()
+        if spec.kind == "division":
+            return self.division_names()
         return super().template_choices(spec)

@@ -15,14 +15,11 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowErrors
 from duikou.core.text import match_key
-from duikou.geo.models import DivisionResolver
-from duikou.parties.models import OrganizationResolver
+from duikou.programmes.imports import ReferenceResolving
 from duikou.programmes.models import Category, Programme
 
 from .choices import ConstructionType, DeliveryMode, ImplementationLevel
 from .models import Project
-
-DEFAULT_PROGRAMME = "xinjiang"
 
 PROJECT_COLUMNS = [
     ColumnSpec(
@@ -134,7 +131,7 @@ OPTIONAL_DEFAULTS = {
 }
 
 
-class ProjectImporter(Importer):
+class ProjectImporter(ReferenceResolving, Importer):
     kind = "projects"
     title = _lazy("年度项目计划")
     model = Project
@@ -142,15 +139,7 @@ class ProjectImporter(Importer):
     natural_key = "code"
 
     def prepare(self, keys):
-        self.divisions = DivisionResolver()
-        self.organizations = OrganizationResolver()
-        self.programmes = {}
-        for programme in Programme.objects.all():
-            for text in (programme.code, programme.name):
-                self.programmes[match_key(text)] = programme
-        self.default_programme = (
-            self.programmes.get(DEFAULT_PROGRAMME) or Programme.objects.order_by("pk").first()
-        )
+        self.prepare_references()
         self.categories: dict[tuple[int, str], Category] = {}
         for category in Category.objects.all():
             for text in {category.code, category.name, getattr(category, "short_name", "")}:
@@ -160,20 +149,10 @@ class ProjectImporter(Importer):
 
     def build(self, row: ParsedRow, values: dict):
         problems = []
-        programme = self.default_programme
-        if values.get("programme"):
-            programme = self.programmes.get(match_key(values["programme"]))
-            if programme is None:
-                problems.append(("programme", _("找不到援助计划“{value}”").format(value=values["programme"])))
-        supporter = division = category = None
-        if values.get("supporter"):
-            supporter, message = self.organizations.supporter_of(values["supporter"])
-            if supporter is None:
-                problems.append(("supporter", message))
-        if values.get("division"):
-            division, message = self.divisions.resolve(values["division"])
-            if division is None:
-                problems.append(("division", message))
+        programme = self.resolve_programme(values.get("programme"), problems)
+        supporter = self.resolve_supporter(values.get("supporter"), problems)
+        division = self.resolve_division(values.get("division"), problems)
+        category = None
         if programme is not None and values.get("category"):
             category = self.categories.get((programme.pk, match_key(values["category"])))
             if category is None:
@@ -222,17 +201,12 @@ class ProjectImporter(Importer):
 
     # -- the template ----------------------------------------------------------------------------------------
     def template_choices(self, spec):
-        from duikou.geo.choices import DivisionLevel
-        from duikou.geo.models import Division
-        from duikou.parties.models import Organization
-
         if spec.kind == "category":
             return list(Category.objects.order_by("programme__code", "order").values_list("name", flat=True))
         if spec.kind == "division":
-            levels = [DivisionLevel.PREFECTURE, DivisionLevel.COUNTY, DivisionLevel.XPCC_DIVISION]
-            return [d.full_name for d in Division.objects.filter(level__in=levels).select_related("parent")]
+            return self.division_names()
         if spec.kind == "organization":
-            return list(Organization.objects.supporters().order_by("name").values_list("name", flat=True))
+            return self.supporter_names()
         if spec.kind == "programme":
             return list(Programme.objects.order_by("code").values_list("name", flat=True))
         return super().template_choices(spec)

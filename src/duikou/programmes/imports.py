@@ -1,0 +1,69 @@
+"""What every import resolves the same way: the programme, the supporter, the division.
+
+A mixin for importers (projects, ledger, roster, outcomes): resolvers are built once per file, and each
+`resolve_*` appends a (column, reason) problem instead of raising, so a row reports all its unknown names
+at once (core.imports.RowErrors).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from duikou.core.text import match_key
+from duikou.geo.models import DivisionResolver
+from duikou.parties.models import OrganizationResolver
+
+from .models import Programme
+
+DEFAULT_PROGRAMME = "xinjiang"
+
+
+class ReferenceResolving:
+    """Mixed into a `core.imports.Importer`; call `prepare_references()` from `prepare()`."""
+
+    def prepare_references(self) -> None:
+        self.divisions = DivisionResolver()
+        self.organizations = OrganizationResolver()
+        self.programmes = {}
+        for programme in Programme.objects.all():
+            for text in (programme.code, programme.name):
+                self.programmes[match_key(text)] = programme
+        self.default_programme = (
+            self.programmes.get(DEFAULT_PROGRAMME) or Programme.objects.order_by("pk").first()
+        )
+
+    def resolve_programme(self, text, problems: list, column: str = "programme"):
+        if not text:
+            return self.default_programme
+        programme = self.programmes.get(match_key(text))
+        if programme is None:
+            problems.append((column, _("找不到援助计划“{value}”").format(value=text)))
+        return programme
+
+    def resolve_supporter(self, text, problems: list, column: str = "supporter"):
+        if not text:
+            return None
+        supporter, message = self.organizations.supporter_of(text)
+        if supporter is None:
+            problems.append((column, message))
+        return supporter
+
+    def resolve_division(self, text, problems: list, column: str = "division"):
+        if not text:
+            return None
+        division, message = self.divisions.resolve(text)
+        if division is None:
+            problems.append((column, message))
+        return division
+
+    def supporter_names(self) -> list[str]:
+        from duikou.parties.models import Organization
+
+        return list(Organization.objects.supporters().order_by("name").values_list("name", flat=True))
+
+    def division_names(self) -> list[str]:
+        from duikou.geo.choices import DivisionLevel
+        from duikou.geo.models import Division
+
+        levels = [DivisionLevel.PREFECTURE, DivisionLevel.COUNTY, DivisionLevel.XPCC_DIVISION]
+        return [d.full_name for d in Division.objects.filter(level__in=levels).select_related("parent")]
