@@ -34,6 +34,10 @@ class ReferenceResolving:
 
     def resolve_programme(self, text, problems: list, column: str = "programme"):
         if not text:
+            if self.default_programme is None:
+                problems.append(
+                    (column, _("系统中还没有援助计划：请先加载参考数据（duikou load-reference）。"))
+                )
             return self.default_programme
         programme = self.programmes.get(match_key(text))
         if programme is None:

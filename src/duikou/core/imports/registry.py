@@ -6,6 +6,8 @@ from django.utils.module_loading import import_string
 IMPORTERS = {
     "projects": "duikou.projects.imports.ProjectImporter",
     "ledger": "duikou.funds.imports.LedgerEntryImporter",
+    "assignments": "duikou.talent.imports.AssignmentImporter",
+    "measurements": "duikou.outcomes.imports.MeasurementImporter",
 }
 
 
