@@ -50,16 +50,17 @@ def _rows(table: Table, queryset):
         yield [column.export_value(obj) for column in columns]
 
 
-def csv_response(table: Table, queryset, *, filename: str) -> StreamingHttpResponse:
+def csv_lines(table: Table, queryset):
+    """The export as CSV text, line by line: the byte-order mark, the header, then each row."""
     writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow([column.export_label for column in table.visible_columns])
+    for row in _rows(table, queryset):
+        yield writer.writerow([_csv_cell(value) for value in row])
 
-    def lines():
-        yield "\ufeff"
-        yield writer.writerow([column.export_label for column in table.visible_columns])
-        for row in _rows(table, queryset):
-            yield writer.writerow([_csv_cell(value) for value in row])
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+def csv_response(table: Table, queryset, *, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(table, queryset), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _content_disposition(filename)
     return response
 
@@ -75,10 +76,9 @@ def _csv_cell(value):
     return value
 
 
-def xlsx_response(table: Table, queryset, *, filename: str, sheet_name: str) -> FileResponse:
-    # Not a `with` block: FileResponse closes (and so removes) the file once it is sent.
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "in_memory": False})
+def write_xlsx(table: Table, queryset, target, *, sheet_name: str) -> None:
+    """Write the export as a workbook into `target` (a path or a binary file), row by row."""
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
     sheet = workbook.add_worksheet(sheet_name[:31])  # Excel's limit on sheet names
     header = workbook.add_format({"bold": True, "bg_color": "#EEF2F7", "border": 1})
     money = workbook.add_format({"num_format": "#,##0.00"})
@@ -103,6 +103,12 @@ def xlsx_response(table: Table, queryset, *, filename: str, sheet_name: str) -> 
             else:
                 sheet.write_string(row_number, index, str(value))
     workbook.close()
+
+
+def xlsx_response(table: Table, queryset, *, filename: str, sheet_name: str) -> FileResponse:
+    # Not a `with` block: FileResponse closes (and so removes) the file once it is sent.
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    write_xlsx(table, queryset, handle, sheet_name=sheet_name)
     handle.seek(0)
     return FileResponse(
         handle,
