@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -83,6 +85,26 @@ class Pairing(PrimaryModel):
             raise ValidationError({"until": _("截止日期不能早于起始日期。")})
 
 
+# Set while many rows are checked at once (an import): every pairing, by (programme, supporter, division).
+_preloaded: contextvars.ContextVar[dict | None] = contextvars.ContextVar("duikou_pairings", default=None)
+
+
+@contextmanager
+def pairings_preloaded():
+    """Within this block `find_covering_pairing` reads the pairings from memory: an import checks every
+    row's pairing, and a few hundred pairings load once instead of a query per row."""
+    index: dict[tuple, list[Pairing]] = {}
+    for pairing in Pairing.objects.order_by("pk"):
+        index.setdefault((pairing.programme_id, pairing.supporter_id, pairing.division_id), []).append(
+            pairing
+        )
+    token = _preloaded.set(index)
+    try:
+        yield
+    finally:
+        _preloaded.reset(token)
+
+
 def find_covering_pairing(*, programme, supporter, division, on: datetime.date) -> Pairing | None:
     """The pairing that allows `supporter` to fund work in `division` on `on`, if any.
 
@@ -92,6 +114,17 @@ def find_covering_pairing(*, programme, supporter, division, on: datetime.date) 
     """
     supporters = supporter.supporter_chain()
     divisions = [division, *division.ancestors()]
+    index = _preloaded.get()
+    if index is not None:
+        covering = [
+            pairing
+            for supporter_member in supporters
+            for area in divisions
+            for pairing in index.get((programme.pk, supporter_member.pk, area.pk), ())
+            if (pairing.since is None or pairing.since <= on)
+            and (pairing.until is None or pairing.until >= on)
+        ]
+        return min(covering, key=lambda pairing: pairing.pk, default=None)
     return (
         Pairing.objects.active_on(on)
         .filter(programme=programme, supporter__in=supporters, division__in=divisions)

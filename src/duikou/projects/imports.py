@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowErrors
 from duikou.core.text import match_key
+from duikou.pairings.models import pairings_preloaded
 from duikou.programmes.imports import ReferenceResolving
 from duikou.programmes.models import Category, Programme
 
@@ -146,6 +147,9 @@ class ProjectImporter(ReferenceResolving, Importer):
                 if text:
                     self.categories[(category.programme_id, match_key(text))] = category
         self.existing = {project.code: project for project in Project.objects.filter(code__in=keys)}
+
+    def validation_context(self):
+        return pairings_preloaded()  # Project.clean() asks for the covering pairing of every row
 
     def build(self, row: ParsedRow, values: dict):
         problems = []

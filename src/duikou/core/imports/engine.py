@@ -15,6 +15,7 @@ The rules (DESIGN.md, "Imports are all-or-nothing"; STYLE.md 15):
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..constraints import validate_check_constraints
 from ..context import change_context
 from ..models import ImportBatch
 from .header import ColumnSpec, Header, locate_header
@@ -166,7 +168,8 @@ class Importer:
         self.header = header
         self.table_rows = table.rows
         self.prepare(self._file_keys(table.rows, header))
-        parsed = self._parse_rows(table.rows, header, result)
+        with self.validation_context():
+            parsed = self._parse_rows(table.rows, header, result)
         if not parsed and not result.errors:
             result.errors.append(RowError(None, "", "", _("表头下面没有数据行。")))
         result.rows = len(parsed)
@@ -225,7 +228,7 @@ class Importer:
             # too; the model's rules run only on a complete row.
             instance = self.build(row, values)
             if not errors:
-                instance.full_clean(validate_unique=False)
+                self.validate(instance)
         except RowErrors as error:
             errors += [self._error(row, name, row.cells.get(name), message) for name, message in error.items]
         except ValidationError as error:
@@ -233,6 +236,23 @@ class Importer:
         else:
             row.instance = instance
         return errors
+
+    def validate(self, instance) -> None:
+        """The model's rules, without a query per row: fields and `clean()` as `full_clean()` runs them,
+        references the resolvers found left out (they exist), check constraints evaluated in Python
+        (core.constraints); uniqueness is the importer's (natural keys), and the database backstops all.
+        """
+        references = [
+            field.name
+            for field in instance._meta.concrete_fields
+            if field.is_relation and getattr(instance, field.attname) is not None
+        ]
+        instance.full_clean(exclude=references, validate_unique=False, validate_constraints=False)
+        validate_check_constraints(instance)
+
+    def validation_context(self):
+        """A context kept open while the rows are validated (e.g. the pairings preloaded)."""
+        return nullcontext()
 
     def parse_cell(self, spec: ColumnSpec, raw, unit: str | None):
         from . import values as cell

@@ -121,4 +121,4 @@ def write_workbook(importer, rows: list[list] | None = None) -> bytes:
 
 def amount_in_template_unit(value: Decimal) -> Decimal:
     """Yuan as the template writes it: 万元, exactly (fen become the 6th decimal)."""
-    return (value / WAN).normalize()
+    return Decimal(format((value / WAN).normalize(), "f"))  # 410, not 4.1E+2
