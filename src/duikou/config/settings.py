@@ -5,6 +5,7 @@ Every value a deployment changes comes from an environment variable (see
 off a missing SECRET_KEY stops start-up instead of running with a known key.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "duikou.funds",
     "duikou.talent",
     "duikou.outcomes",
+    "duikou.reports",
     "duikou.reference",
     "duikou.dashboards",
     "duikou.demo",
@@ -144,6 +146,20 @@ IMPORT_STAGING_DIR = Path(
     os.environ.get("DUIKOU_IMPORT_STAGING_DIR", BASE_DIR.parent.parent / "var" / "imports")
 )
 IMPORT_MAX_BYTES = int(os.environ.get("DUIKOU_IMPORT_MAX_MB", "60")) * 1024 * 1024
+
+# The address people reach this deployment at (https://duikou.example.gov.cn); exported files that link
+# back to it (the IATI export's vocabulary URIs) use it. Empty: the web takes the request's host.
+PUBLIC_URL = os.environ.get("DUIKOU_PUBLIC_URL", "").rstrip("/")
+# IATI export (docs/decisions/0004-iati-mapping.md). Registered identifiers (CN-USCC-<统一社会信用代码>)
+# by organization name, as JSON; organizations without one get <IATI_ORG_PREFIX>-<id>.
+IATI_ORG_PREFIX = os.environ.get("DUIKOU_IATI_ORG_PREFIX", "ZZ-DUIKOU")
+IATI_REPORTING_ORG = os.environ.get("DUIKOU_IATI_REPORTING_ORG", "")  # empty: the one coordination office
+try:
+    IATI_ORG_REFS = json.loads(os.environ.get("DUIKOU_IATI_ORG_REFS") or "{}")
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(f"DUIKOU_IATI_ORG_REFS must be a JSON object: {error}") from error
+if not isinstance(IATI_ORG_REFS, dict):
+    raise ImproperlyConfigured("DUIKOU_IATI_ORG_REFS must be a JSON object of name → identifier.")
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR.parent.parent / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

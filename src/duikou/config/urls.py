@@ -19,6 +19,7 @@ urlpatterns = [
     path("pairings/", include("duikou.pairings.urls")),
     path("divisions/", include("duikou.geo.urls")),
     path("organizations/", include("duikou.parties.urls")),
+    path("reports/", include("duikou.reports.urls")),  # IATI export and its vocabularies
     path("", include("duikou.core.urls")),  # imports/<kind>/
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
