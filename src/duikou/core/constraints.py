@@ -36,7 +36,13 @@ def _value(instance, term):
 
 def _field_value(instance, name: str):
     field = instance._meta.get_field(name)
-    return getattr(instance, field.attname)
+    value = getattr(instance, field.attname)
+    if value is None and field.is_relation:
+        # A parent assigned but not saved yet (an earlier row of the same import) is not NULL.
+        related = instance._state.fields_cache.get(field.name)
+        if related is not None:
+            return related
+    return value
 
 
 def _holds(instance, condition) -> bool:

@@ -27,6 +27,7 @@ class LedgerEntryListView(ObjectListView):
     add_url_name = "funds:entry_add"
     add_permission = "funds.add_ledgerentry"
     export_stem = "ledger"
+    import_kind = "ledger"
 
 
 class LedgerEntryView(ObjectDetailView):

@@ -19,6 +19,7 @@ class MeasurementListView(ObjectListView):
     add_url_name = "outcomes:measurement_add"
     add_permission = "outcomes.add_measurement"
     export_stem = "measurements"
+    import_kind = "measurements"
 
 
 class MeasurementView(ObjectDetailView):

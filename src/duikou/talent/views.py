@@ -19,6 +19,7 @@ class AssignmentListView(ObjectListView):
     add_url_name = "talent:assignment_add"
     add_permission = "talent.add_assignment"
     export_stem = "assignments"
+    import_kind = "assignments"
 
 
 class AssignmentView(ObjectDetailView):

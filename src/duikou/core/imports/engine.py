@@ -274,6 +274,8 @@ class Importer:
         """Model errors keyed by field, put on the column that feeds the field (else the row as a whole)."""
         column_of = self.field_columns()
         found = []
+        if not hasattr(error, "error_dict"):  # a rule about the row as a whole (a check constraint)
+            return [self._error(row, "", None, message) for message in error.messages]
         for field_name, messages in error.message_dict.items():
             spec_name = column_of.get(field_name, field_name)
             for message in messages:

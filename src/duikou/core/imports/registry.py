@@ -8,6 +8,8 @@ IMPORTERS = {
     "ledger": "duikou.funds.imports.LedgerEntryImporter",
     "assignments": "duikou.talent.imports.AssignmentImporter",
     "measurements": "duikou.outcomes.imports.MeasurementImporter",
+    "divisions": "duikou.geo.imports.DivisionImporter",
+    "pairings": "duikou.pairings.imports.PairingImporter",
 }
 
 
