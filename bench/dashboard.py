@@ -419,16 +419,10 @@ def time_rebuild() -> float:
     return round(seconds, 2)
 
 
-def measure(database_url: str, runs: int, log) -> dict:
-    setup_django(database_url)
-    import psycopg
+def signed_in_client():
+    """Django's test client signed in as the benchmark's superuser (created once in the database)."""
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from duikou.dashboards.queries import Scope
-    from duikou.programmes.models import Programme
 
     user_model = get_user_model()
     user = user_model.objects.filter(username="bench").first() or user_model.objects.create_superuser(
@@ -436,6 +430,44 @@ def measure(database_url: str, runs: int, log) -> dict:
     )
     client = Client()
     client.force_login(user)
+    return client
+
+
+def time_alternating(page, baseline, runs: int) -> tuple[list[float], list[float]]:
+    """Two warm-up rounds (templates compiled, connections opened, caches filled), then `runs` timed
+    rounds of the page and the baseline, alternating so both see the same machine."""
+    for _ in range(2):
+        page()
+        baseline()
+    page_seconds, baseline_seconds = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        page()
+        page_seconds.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        baseline()
+        baseline_seconds.append(time.perf_counter() - started)
+    return page_seconds, baseline_seconds
+
+
+def queries_of(page) -> list:
+    """The queries one more (untimed) request sends."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page()
+    return queries
+
+
+def measure(database_url: str, runs: int, log) -> dict:
+    setup_django(database_url)
+    import psycopg
+
+    from duikou.dashboards.queries import Scope
+    from duikou.programmes.models import Programme
+
+    client = signed_in_client()
     programme = Programme.objects.get(code="xinjiang")
     results = []
     sql_connection = psycopg.connect(database_url, autocommit=True)
@@ -459,19 +491,10 @@ def measure(database_url: str, runs: int, log) -> dict:
                 if response.status_code != 200:
                     raise SystemExit(f"{selection['url']} answered {response.status_code}")
 
-            for _ in range(2):  # warm up: templates compiled, connections opened, caches filled
-                page()
-                run_baseline(sql_connection, statements)
-            page_seconds, sql_seconds = [], []
-            for _ in range(runs):
-                started = time.perf_counter()
-                page()
-                page_seconds.append(time.perf_counter() - started)
-                started = time.perf_counter()
-                run_baseline(sql_connection, statements)
-                sql_seconds.append(time.perf_counter() - started)
-            with CaptureQueriesContext(connection) as queries:
-                page()
+            page_seconds, sql_seconds = time_alternating(
+                page, lambda statements=statements: run_baseline(sql_connection, statements), runs
+            )
+            queries = queries_of(page)
             result = {
                 "name": selection["name"],
                 "url": selection["url"] + "?" + "&".join(f"{k}={v}" for k, v in selection["query"].items()),

@@ -22,9 +22,8 @@ import argparse
 import json
 import re
 import sys
-import time
 
-from dashboard import ROOT, setup_django, summary  # noqa: F401  (ROOT: the same checkout)
+from dashboard import queries_of, setup_django, signed_in_client, summary, time_alternating
 
 PAGE_SIZE = 50
 SUPPORTER_KINDS = ("supporting_province", "supporting_city", "central_soe", "central_ministry")
@@ -172,17 +171,8 @@ def page_count(html: str) -> int:
 def measure(database_url: str, runs: int, log) -> dict:
     setup_django(database_url)
     import psycopg
-    from django.contrib.auth import get_user_model
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    user_model = get_user_model()
-    user = user_model.objects.filter(username="bench").first() or user_model.objects.create_superuser(
-        "bench", password=None
-    )
-    client = Client()
-    client.force_login(user)
+    client = signed_in_client()
     results = []
     sql_connection = psycopg.connect(database_url, autocommit=True)
     try:
@@ -198,19 +188,10 @@ def measure(database_url: str, runs: int, log) -> dict:
             shown = page_count(page())
             if shown != count or len(rows) != min(count, PAGE_SIZE):
                 raise SystemExit(f"{selection['name']}: page shows {shown} rows, the baseline counts {count}")
-            for _ in range(2):  # warm up
-                page()
-                run_baseline(sql_connection, selection)
-            page_seconds, sql_seconds = [], []
-            for _ in range(runs):
-                started = time.perf_counter()
-                page()
-                page_seconds.append(time.perf_counter() - started)
-                started = time.perf_counter()
-                run_baseline(sql_connection, selection)
-                sql_seconds.append(time.perf_counter() - started)
-            with CaptureQueriesContext(connection) as queries:
-                page()
+            page_seconds, sql_seconds = time_alternating(
+                page, lambda selection=selection: run_baseline(sql_connection, selection), runs
+            )
+            queries = queries_of(page)
             query = "&".join(f"{key}={value}" for key, value in selection["query"].items())
             result = {
                 "name": selection["name"],

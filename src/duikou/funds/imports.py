@@ -52,6 +52,21 @@ LEDGER_COLUMNS = [
 ]
 
 
+# What a row sets on an entry; `post_entry` receives the same.
+POSTED_FIELDS = (
+    "programme",
+    "kind",
+    "amount",
+    "value_date",
+    "fiscal_year",
+    "supporter",
+    "division",
+    "project",
+    "document_reference",
+    "note",
+)
+
+
 class LedgerEntryImporter(ReferenceResolving, Importer):
     kind = "ledger"
     title = _lazy("资金台账")
@@ -79,19 +94,7 @@ class LedgerEntryImporter(ReferenceResolving, Importer):
     def save(self, row, batch):
         """Through the funds service, like every posting (it takes the project's lock)."""
         entry = row.instance
-        post_entry(
-            programme=entry.programme,
-            kind=entry.kind,
-            amount=entry.amount,
-            value_date=entry.value_date,
-            fiscal_year=entry.fiscal_year,
-            supporter=entry.supporter,
-            division=entry.division,
-            project=entry.project,
-            document_reference=entry.document_reference,
-            note=entry.note,
-            import_batch=batch,
-        )
+        post_entry(**{name: getattr(entry, name) for name in POSTED_FIELDS}, import_batch=batch)
 
     def build(self, row: ParsedRow, values: dict):
         problems = []

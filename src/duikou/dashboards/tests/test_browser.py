@@ -102,6 +102,14 @@ class Journey:
     def overview_url(self) -> re.Pattern:
         return re.compile(re.escape(self.base_url) + r"/(\?.*)?$")
 
+    def log_in(self, world) -> None:
+        """The login form, as the demo administrator; lands on the overview."""
+        self.page.goto(self.url("/accounts/login/"))
+        self.page.fill("#id_username", world.username)
+        self.page.fill("#id_password", world.password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url(self.overview_url)
+
     def switch_language(self, code: str) -> None:
         """The language switch: a `[data-language]` button, or a `select[name=language]` and its form."""
         button = self.page.locator(f'[data-language="{code}"]')

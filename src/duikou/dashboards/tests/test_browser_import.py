@@ -57,11 +57,7 @@ def test_download_the_template_fill_it_see_every_mistake_fix_them_and_import(
     world = browser_world
 
     with journey.step("login"):
-        page.goto(journey.url("/accounts/login/"))
-        page.fill("#id_username", world.username)
-        page.fill("#id_password", world.password)
-        page.click("button[type=submit]")
-        page.wait_for_url(journey.overview_url)
+        journey.log_in(world)
 
     with journey.step("import-page"):
         page.goto(journey.url("/projects/"))

@@ -74,11 +74,7 @@ def test_filter_export_create_with_an_error_post_and_reverse_a_ledger_entry(
     world = browser_world
 
     with journey.step("login"):
-        page.goto(journey.url("/accounts/login/"))
-        page.fill("#id_username", world.username)
-        page.fill("#id_password", world.password)
-        page.click("button[type=submit]")
-        page.wait_for_url(journey.overview_url)
+        journey.log_in(world)
 
     with journey.step("county-projects"):
         page.goto(journey.url(f"/projects/?division={world.county_id}&per_page=200"))
