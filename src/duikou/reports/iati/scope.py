@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -50,10 +51,15 @@ class IatiScope:
     first_year: int | None = None
     last_year: int | None = None
 
+    @cached_property  # works on a frozen dataclass: it writes the instance __dict__ directly
+    def supporter_ids(self) -> list[int] | None:
+        """The supporter and its supporting cities (浙江省 includes 衢州市, 杭州市)."""
+        return None if self.supporter is None else [o.pk for o in self.supporter.supporter_family()]
+
     def projects(self):
         projects = Project.objects.filter(programme=self.programme)
-        if self.supporter is not None:
-            projects = projects.filter(supporter__in=[o.pk for o in self.supporter.supporter_family()])
+        if self.supporter_ids is not None:
+            projects = projects.filter(supporter__in=self.supporter_ids)
         if self.first_year is not None:
             projects = projects.filter(plan_year__gte=self.first_year)
         if self.last_year is not None:
@@ -63,8 +69,8 @@ class IatiScope:
     def unassigned_entries(self):
         """Ledger entries of the scope not yet assigned to a project: no activity can carry them."""
         entries = LedgerEntry.objects.filter(programme=self.programme, project__isnull=True)
-        if self.supporter is not None:
-            entries = entries.filter(supporter__in=[o.pk for o in self.supporter.supporter_family()])
+        if self.supporter_ids is not None:
+            entries = entries.filter(supporter__in=self.supporter_ids)
         if self.first_year is not None:
             entries = entries.filter(fiscal_year__gte=self.first_year)
         if self.last_year is not None:

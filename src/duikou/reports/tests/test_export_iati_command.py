@@ -127,3 +127,17 @@ def test_the_hyphenated_name_runs_and_a_usage_error_exits_two(office, tmp_path, 
     assert etree.parse(str(path)).getroot().tag == "iati-activities"
     assert exit_info.value.code == 2
     assert "找不到援疆省市“火星”" in capsys.readouterr().err
+
+
+def test_a_failure_while_writing_leaves_no_file(office, tmp_path, monkeypatch):
+    make_project()
+    path = tmp_path / "iati.xml"
+
+    def broken(self, project, entries):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("duikou.reports.iati.writer.ActivityWriter.activity", broken)
+    with pytest.raises(RuntimeError, match="database went away"):
+        export("-o", str(path))
+
+    assert list(tmp_path.iterdir()) == []

@@ -44,9 +44,13 @@ class Command(BaseCommand):
         started = time.perf_counter()
         # Written beside the target and moved into place, so a failed export leaves no half file.
         partial = path.with_name(path.name + ".partial")
-        with partial.open("wb") as stream:
-            for chunk in chunks:
-                stream.write(chunk)
+        try:
+            with partial.open("wb") as stream:
+                for chunk in chunks:
+                    stream.write(chunk)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         partial.replace(path)
         counts = export.counts
         seconds = time.perf_counter() - started
