@@ -76,7 +76,7 @@ def test_the_template_shape_imports_back_unchanged(projects, tmp_path):
         (["projects", "colour=red"], "不认识的筛选条件"),
         (["projects", "plan_year=abc"], "筛选条件有误"),
         (["projects", "supporter=火星"], "找不到单位"),
-        (["divisions", "--template"], "没有导入模板"),
+        (["organizations", "--template"], "没有导入模板"),
     ],
 )
 def test_usage_errors_exit_two(projects, tmp_path, arguments, message):
