@@ -9,7 +9,7 @@ reversing entry posted on the entry's page, never an edited row.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowErrors
 from duikou.programmes.imports import ReferenceResolving
@@ -20,35 +20,42 @@ from .models import LedgerEntry
 from .services import post_entry
 
 LEDGER_COLUMNS = [
-    ColumnSpec("project", _lazy("项目编号"), kind="project", aliases=("项目代码", "project code", "project")),
+    ColumnSpec(
+        "project", gettext_lazy("项目编号"), kind="project", aliases=("项目代码", "project code", "project")
+    ),
     ColumnSpec(
         "kind",
-        _lazy("类型"),
+        gettext_lazy("类型"),
         kind="choice",
         aliases=("资金类型", "分录类型", "业务类型", "kind", "type"),
         choices=tuple(EntryKind.choices),
         required=True,
     ),
     ColumnSpec(
-        "amount", _lazy("金额"), kind="amount", aliases=("资金金额", "发生额", "amount"), required=True
+        "amount", gettext_lazy("金额"), kind="amount", aliases=("资金金额", "发生额", "amount"), required=True
     ),
     ColumnSpec(
         "value_date",
-        _lazy("发生日期"),
+        gettext_lazy("发生日期"),
         kind="date",
         aliases=("日期", "到位日期", "拨付日期", "value date", "date"),
         required=True,
     ),
-    ColumnSpec("fiscal_year", _lazy("资金年度"), kind="int", aliases=("年度", "fiscal year")),
+    ColumnSpec("fiscal_year", gettext_lazy("资金年度"), kind="int", aliases=("年度", "fiscal year")),
     ColumnSpec(
-        "supporter", _lazy("支援方"), kind="organization", aliases=("援疆省市", "支援省市", "supporter")
+        "supporter",
+        gettext_lazy("支援方"),
+        kind="organization",
+        aliases=("援疆省市", "支援省市", "supporter"),
     ),
-    ColumnSpec("division", _lazy("受援地"), kind="division", aliases=("受援县市", "县市", "division")),
+    ColumnSpec("division", gettext_lazy("受援地"), kind="division", aliases=("受援县市", "县市", "division")),
     ColumnSpec(
-        "document_reference", _lazy("凭证/文号"), aliases=("凭证号", "文号", "凭证", "document reference")
+        "document_reference",
+        gettext_lazy("凭证/文号"),
+        aliases=("凭证号", "文号", "凭证", "document reference"),
     ),
-    ColumnSpec("note", _lazy("摘要"), aliases=("备注", "说明", "note")),
-    ColumnSpec("programme", _lazy("援助计划"), kind="programme", aliases=("programme", "program")),
+    ColumnSpec("note", gettext_lazy("摘要"), aliases=("备注", "说明", "note")),
+    ColumnSpec("programme", gettext_lazy("援助计划"), kind="programme", aliases=("programme", "program")),
 ]
 
 
@@ -69,7 +76,7 @@ POSTED_FIELDS = (
 
 class LedgerEntryImporter(ReferenceResolving, Importer):
     kind = "ledger"
-    title = _lazy("资金台账")
+    title = gettext_lazy("资金台账")
     model = LedgerEntry
     columns = LEDGER_COLUMNS
     natural_key = None  # identical rows are separate postings; see `build` for re-imports

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowErrors
 from duikou.core.text import match_key
@@ -17,29 +17,29 @@ from .choices import DivisionLevel, Zone
 from .models import Division, DivisionResolver
 
 DIVISION_COLUMNS = [
-    ColumnSpec("code", _lazy("区划代码"), aliases=("代码", "国标代码", "code"), required=True),
-    ColumnSpec("name", _lazy("名称"), aliases=("区划名称", "name"), required=True),
+    ColumnSpec("code", gettext_lazy("区划代码"), aliases=("代码", "国标代码", "code"), required=True),
+    ColumnSpec("name", gettext_lazy("名称"), aliases=("区划名称", "name"), required=True),
     ColumnSpec(
         "level",
-        _lazy("级别"),
+        gettext_lazy("级别"),
         kind="choice",
         aliases=("层级", "level"),
         choices=tuple(DivisionLevel.choices),
         required=True,
     ),
-    ColumnSpec("parent", _lazy("上级"), kind="division", aliases=("上级代码", "上级区划", "parent")),
-    ColumnSpec("zone", _lazy("片区"), kind="choice", aliases=("zone",), choices=tuple(Zone.choices)),
-    ColumnSpec("short_name", _lazy("简称"), aliases=("short name",)),
-    ColumnSpec("is_xpcc", _lazy("兵团"), kind="bool", aliases=("是否兵团", "xpcc")),
-    ColumnSpec("valid_from", _lazy("启用日期"), kind="date", aliases=("valid from",)),
-    ColumnSpec("valid_to", _lazy("停用日期"), kind="date", aliases=("valid to",)),
-    ColumnSpec("source", _lazy("来源"), aliases=("依据", "source")),
+    ColumnSpec("parent", gettext_lazy("上级"), kind="division", aliases=("上级代码", "上级区划", "parent")),
+    ColumnSpec("zone", gettext_lazy("片区"), kind="choice", aliases=("zone",), choices=tuple(Zone.choices)),
+    ColumnSpec("short_name", gettext_lazy("简称"), aliases=("short name",)),
+    ColumnSpec("is_xpcc", gettext_lazy("兵团"), kind="bool", aliases=("是否兵团", "xpcc")),
+    ColumnSpec("valid_from", gettext_lazy("启用日期"), kind="date", aliases=("valid from",)),
+    ColumnSpec("valid_to", gettext_lazy("停用日期"), kind="date", aliases=("valid to",)),
+    ColumnSpec("source", gettext_lazy("来源"), aliases=("依据", "source")),
 ]
 
 
 class DivisionImporter(Importer):
     kind = "divisions"
-    title = _lazy("行政区划")
+    title = gettext_lazy("行政区划")
     model = Division
     columns = DIVISION_COLUMNS
     natural_key = "code"

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from duikou.core.imports import CellError, ColumnSpec, Importer, ParsedRow, RowErrors
 from duikou.core.text import match_key, to_halfwidth
@@ -21,31 +21,35 @@ from .models import Indicator, Measurement
 MEASUREMENT_COLUMNS = [
     ColumnSpec(
         "indicator",
-        _lazy("指标"),
+        gettext_lazy("指标"),
         kind="indicator",
         aliases=("成效指标", "指标名称", "indicator"),
         required=True,
     ),
-    ColumnSpec("value", _lazy("数值"), kind="number", aliases=("数量", "值", "value"), required=True),
+    ColumnSpec("value", gettext_lazy("数值"), kind="number", aliases=("数量", "值", "value"), required=True),
     ColumnSpec(
-        "period_start", _lazy("期间起"), kind="date", aliases=("开始日期", "period start"), required=True
+        "period_start",
+        gettext_lazy("期间起"),
+        kind="date",
+        aliases=("开始日期", "period start"),
+        required=True,
     ),
     ColumnSpec(
         "period_end",
-        _lazy("期间止"),
+        gettext_lazy("期间止"),
         kind="date",
         aliases=("截止日期", "结束日期", "period end"),
         required=True,
     ),
-    ColumnSpec("project", _lazy("项目编号"), kind="project", aliases=("project code", "project")),
-    ColumnSpec("supporter", _lazy("支援方"), kind="organization", aliases=("援疆省市", "supporter")),
-    ColumnSpec("division", _lazy("受援地"), kind="division", aliases=("受援县市", "division")),
+    ColumnSpec("project", gettext_lazy("项目编号"), kind="project", aliases=("project code", "project")),
+    ColumnSpec("supporter", gettext_lazy("支援方"), kind="organization", aliases=("援疆省市", "supporter")),
+    ColumnSpec("division", gettext_lazy("受援地"), kind="division", aliases=("受援县市", "division")),
 ]
 
 
 class MeasurementImporter(ReferenceResolving, Importer):
     kind = "measurements"
-    title = _lazy("成效数据")
+    title = gettext_lazy("成效数据")
     model = Measurement
     columns = MEASUREMENT_COLUMNS
     natural_key = None  # (指标, 项目或受援地, 支援方, 期间): found in `build`

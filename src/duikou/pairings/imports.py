@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowErrors
 from duikou.programmes.imports import ReferenceResolving
@@ -17,20 +17,26 @@ from .models import Pairing
 
 PAIRING_COLUMNS = [
     ColumnSpec(
-        "supporter", _lazy("支援方"), kind="organization", aliases=("援疆省市", "supporter"), required=True
+        "supporter",
+        gettext_lazy("支援方"),
+        kind="organization",
+        aliases=("援疆省市", "supporter"),
+        required=True,
     ),
-    ColumnSpec("division", _lazy("受援地"), kind="division", aliases=("受援县市", "division"), required=True),
-    ColumnSpec("since", _lazy("起始日期"), kind="date", aliases=("结对时间", "since")),
-    ColumnSpec("until", _lazy("截止日期"), kind="date", aliases=("until",)),
-    ColumnSpec("is_confirmed", _lazy("已核实"), kind="bool", aliases=("confirmed",)),
-    ColumnSpec("source", _lazy("来源"), aliases=("依据", "source")),
-    ColumnSpec("programme", _lazy("援助计划"), kind="programme", aliases=("programme",)),
+    ColumnSpec(
+        "division", gettext_lazy("受援地"), kind="division", aliases=("受援县市", "division"), required=True
+    ),
+    ColumnSpec("since", gettext_lazy("起始日期"), kind="date", aliases=("结对时间", "since")),
+    ColumnSpec("until", gettext_lazy("截止日期"), kind="date", aliases=("until",)),
+    ColumnSpec("is_confirmed", gettext_lazy("已核实"), kind="bool", aliases=("confirmed",)),
+    ColumnSpec("source", gettext_lazy("来源"), aliases=("依据", "source")),
+    ColumnSpec("programme", gettext_lazy("援助计划"), kind="programme", aliases=("programme",)),
 ]
 
 
 class PairingImporter(ReferenceResolving, Importer):
     kind = "pairings"
-    title = _lazy("结对关系")
+    title = gettext_lazy("结对关系")
     model = Pairing
     columns = PAIRING_COLUMNS
     natural_key = None  # (援助计划, 支援方, 受援地, 起始日期): found in `build`

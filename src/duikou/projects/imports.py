@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowErrors
 from duikou.core.text import match_key
@@ -24,96 +24,114 @@ from .models import Project
 
 PROJECT_COLUMNS = [
     ColumnSpec(
-        "code", _lazy("项目编号"), aliases=("编号", "项目代码", "code", "project code"), required=True
+        "code", gettext_lazy("项目编号"), aliases=("编号", "项目代码", "code", "project code"), required=True
     ),
-    ColumnSpec("name", _lazy("项目名称"), aliases=("名称", "name", "project name", "title"), required=True),
+    ColumnSpec(
+        "name", gettext_lazy("项目名称"), aliases=("名称", "name", "project name", "title"), required=True
+    ),
     ColumnSpec(
         "plan_year",
-        _lazy("计划年度"),
+        gettext_lazy("计划年度"),
         kind="int",
         aliases=("年度", "年份", "plan year", "year"),
         required=True,
     ),
     ColumnSpec(
         "supporter",
-        _lazy("支援方"),
+        gettext_lazy("支援方"),
         kind="organization",
         aliases=("援疆省市", "援建方", "支援省市", "支援单位", "前方指挥部", "supporter"),
         required=True,
     ),
     ColumnSpec(
         "division",
-        _lazy("受援地"),
+        gettext_lazy("受援地"),
         kind="division",
         aliases=("所在县市", "受援县市", "县市", "项目所在地", "区划代码", "division", "recipient"),
         required=True,
     ),
     ColumnSpec(
         "category",
-        _lazy("项目类别"),
+        gettext_lazy("项目类别"),
         kind="category",
         aliases=("类别", "项目类型", "category"),
         required=True,
     ),
     ColumnSpec(
         "total_investment",
-        _lazy("总投资"),
+        gettext_lazy("总投资"),
         kind="amount",
         aliases=("项目总投资", "total investment"),
         required=True,
     ),
     ColumnSpec(
         "aid_amount",
-        _lazy("援助资金"),
+        gettext_lazy("援助资金"),
         kind="amount",
         aliases=("援疆资金", "其中援疆资金", "其中：援疆资金", "援助金额", "aid amount", "aid"),
         required=True,
     ),
     ColumnSpec(
         "local_matching",
-        _lazy("地方配套"),
+        gettext_lazy("地方配套"),
         kind="amount",
         aliases=("地方配套资金", "配套资金", "local matching"),
     ),
-    ColumnSpec("other_funding", _lazy("其他资金"), kind="amount", aliases=("其他", "other funding")),
+    ColumnSpec("other_funding", gettext_lazy("其他资金"), kind="amount", aliases=("其他", "other funding")),
     ColumnSpec(
         "implementation_level",
-        _lazy("实施层级"),
+        gettext_lazy("实施层级"),
         kind="choice",
         aliases=("层级", "implementation level"),
         choices=tuple(ImplementationLevel.choices),
     ),
     ColumnSpec(
         "delivery_mode",
-        _lazy("建设方式"),
+        gettext_lazy("建设方式"),
         kind="choice",
         aliases=("援建方式", "delivery mode"),
         choices=tuple(DeliveryMode.choices),
     ),
     ColumnSpec(
         "construction_type",
-        _lazy("新建/续建"),
+        gettext_lazy("新建/续建"),
         kind="choice",
         aliases=("建设性质", "新建或续建", "construction type"),
         choices=tuple(ConstructionType.choices),
     ),
-    ColumnSpec("is_in_plan", _lazy("计划内"), kind="bool", aliases=("是否计划内", "in plan")),
+    ColumnSpec("is_in_plan", gettext_lazy("计划内"), kind="bool", aliases=("是否计划内", "in plan")),
     ColumnSpec(
-        "is_fixed_asset", _lazy("固定资产投资"), kind="bool", aliases=("是否固定资产投资", "fixed asset")
+        "is_fixed_asset",
+        gettext_lazy("固定资产投资"),
+        kind="bool",
+        aliases=("是否固定资产投资", "fixed asset"),
     ),
     ColumnSpec(
-        "is_employment_oriented", _lazy("促进就业"), kind="bool", aliases=("是否促进就业", "employment")
+        "is_employment_oriented",
+        gettext_lazy("促进就业"),
+        kind="bool",
+        aliases=("是否促进就业", "employment"),
     ),
     ColumnSpec(
-        "planned_start", _lazy("计划开工"), kind="date", aliases=("计划开工时间", "开工时间", "planned start")
+        "planned_start",
+        gettext_lazy("计划开工"),
+        kind="date",
+        aliases=("计划开工时间", "开工时间", "planned start"),
     ),
     ColumnSpec(
-        "planned_end", _lazy("计划完工"), kind="date", aliases=("计划完工时间", "完工时间", "planned end")
+        "planned_end",
+        gettext_lazy("计划完工"),
+        kind="date",
+        aliases=("计划完工时间", "完工时间", "planned end"),
     ),
-    ColumnSpec("document_reference", _lazy("批复文号"), aliases=("文号", "批复文件", "document reference")),
-    ColumnSpec("flagship", _lazy("品牌工程"), aliases=("品牌", "flagship")),
-    ColumnSpec("description", _lazy("建设内容"), aliases=("项目说明", "主要建设内容", "说明", "description")),
-    ColumnSpec("programme", _lazy("援助计划"), kind="programme", aliases=("programme", "program")),
+    ColumnSpec(
+        "document_reference", gettext_lazy("批复文号"), aliases=("文号", "批复文件", "document reference")
+    ),
+    ColumnSpec("flagship", gettext_lazy("品牌工程"), aliases=("品牌", "flagship")),
+    ColumnSpec(
+        "description", gettext_lazy("建设内容"), aliases=("项目说明", "主要建设内容", "说明", "description")
+    ),
+    ColumnSpec("programme", gettext_lazy("援助计划"), kind="programme", aliases=("programme", "program")),
 ]
 
 # Blank optional cells take the model's defaults, as the form does.
@@ -134,7 +152,7 @@ OPTIONAL_DEFAULTS = {
 
 class ProjectImporter(ReferenceResolving, Importer):
     kind = "projects"
-    title = _lazy("年度项目计划")
+    title = gettext_lazy("年度项目计划")
     model = Project
     columns = PROJECT_COLUMNS
     natural_key = "code"

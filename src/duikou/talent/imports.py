@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowErrors
 from duikou.core.text import match_key
@@ -21,46 +21,57 @@ from .choices import AssignmentKind
 from .models import Assignment
 
 ASSIGNMENT_COLUMNS = [
-    ColumnSpec("person_name", _lazy("姓名"), aliases=("name", "person"), required=True),
+    ColumnSpec("person_name", gettext_lazy("姓名"), aliases=("name", "person"), required=True),
     ColumnSpec(
         "kind",
-        _lazy("人员类别"),
+        gettext_lazy("人员类别"),
         kind="choice",
         aliases=("类别", "人员类型", "kind"),
         choices=tuple(AssignmentKind.choices),
         required=True,
     ),
     ColumnSpec(
-        "supporter", _lazy("支援方"), kind="organization", aliases=("援疆省市", "supporter"), required=True
+        "supporter",
+        gettext_lazy("支援方"),
+        kind="organization",
+        aliases=("援疆省市", "supporter"),
+        required=True,
     ),
     ColumnSpec(
-        "sending_organization", _lazy("派出单位"), aliases=("原单位", "sending organization"), required=True
+        "sending_organization",
+        gettext_lazy("派出单位"),
+        aliases=("原单位", "sending organization"),
+        required=True,
     ),
     ColumnSpec(
         "host_division",
-        _lazy("受援地"),
+        gettext_lazy("受援地"),
         kind="division",
         aliases=("挂职地", "受援县市", "division"),
         required=True,
     ),
-    ColumnSpec("host_unit", _lazy("受援单位"), aliases=("挂职单位", "host unit"), required=True),
-    ColumnSpec("post", _lazy("挂职岗位"), aliases=("岗位", "职务", "post")),
-    ColumnSpec("batch", _lazy("批次"), kind="batch", aliases=("援疆批次", "batch")),
+    ColumnSpec("host_unit", gettext_lazy("受援单位"), aliases=("挂职单位", "host unit"), required=True),
+    ColumnSpec("post", gettext_lazy("挂职岗位"), aliases=("岗位", "职务", "post")),
+    ColumnSpec("batch", gettext_lazy("批次"), kind="batch", aliases=("援疆批次", "batch")),
     ColumnSpec(
-        "start_date", _lazy("进疆日期"), kind="date", aliases=("到岗日期", "start date"), required=True
+        "start_date", gettext_lazy("进疆日期"), kind="date", aliases=("到岗日期", "start date"), required=True
     ),
     ColumnSpec(
-        "planned_end", _lazy("计划期满"), kind="date", aliases=("期满日期", "planned end"), required=True
+        "planned_end",
+        gettext_lazy("计划期满"),
+        kind="date",
+        aliases=("期满日期", "planned end"),
+        required=True,
     ),
-    ColumnSpec("actual_end", _lazy("实际离疆"), kind="date", aliases=("离疆日期", "actual end")),
-    ColumnSpec("team", _lazy("组团式团队"), aliases=("团队", "team")),
-    ColumnSpec("programme", _lazy("援助计划"), kind="programme", aliases=("programme",)),
+    ColumnSpec("actual_end", gettext_lazy("实际离疆"), kind="date", aliases=("离疆日期", "actual end")),
+    ColumnSpec("team", gettext_lazy("组团式团队"), aliases=("团队", "team")),
+    ColumnSpec("programme", gettext_lazy("援助计划"), kind="programme", aliases=("programme",)),
 ]
 
 
 class AssignmentImporter(ReferenceResolving, Importer):
     kind = "assignments"
-    title = _lazy("干部人才台账")
+    title = gettext_lazy("干部人才台账")
     model = Assignment
     columns = ASSIGNMENT_COLUMNS
     natural_key = None  # (姓名, 支援方, 进疆日期): found in `build`

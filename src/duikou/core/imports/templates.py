@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import xlsxwriter
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ..money import WAN
 from .header import ColumnSpec
@@ -23,16 +23,16 @@ TEMPLATE_UNIT = "万元"
 DATA_ROWS_WITH_VALIDATION = 5000
 
 KIND_HELP = {
-    "text": _lazy("文字"),
-    "int": _lazy("整数，如 2025"),
-    "amount": _lazy("金额（万元），可写 1,200 或 1.2亿、3000万元"),
-    "date": _lazy("日期，如 2025-03-01、2025年3月1日或 2025年3月"),
-    "bool": _lazy("是 / 否"),
-    "choice": _lazy("从下拉列表中选择"),
-    "division": _lazy("区划代码或名称，如 653125 或 莎车县"),
-    "organization": _lazy("名称或简称，如 上海 或 上海市；前方指挥部亦可"),
-    "category": _lazy("从下拉列表中选择"),
-    "programme": _lazy("可不填（默认援疆）"),
+    "text": gettext_lazy("文字"),
+    "int": gettext_lazy("整数，如 2025"),
+    "amount": gettext_lazy("金额（万元），可写 1,200 或 1.2亿、3000万元"),
+    "date": gettext_lazy("日期，如 2025-03-01、2025年3月1日或 2025年3月"),
+    "bool": gettext_lazy("是 / 否"),
+    "choice": gettext_lazy("从下拉列表中选择"),
+    "division": gettext_lazy("区划代码或名称，如 653125 或 莎车县"),
+    "organization": gettext_lazy("名称或简称，如 上海 或 上海市；前方指挥部亦可"),
+    "category": gettext_lazy("从下拉列表中选择"),
+    "programme": gettext_lazy("可不填（默认援疆）"),
 }
 
 
