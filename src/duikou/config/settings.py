@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",  # API tokens; issue 5 replaces them with hashed, expiring, scoped ones
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI as static files (no CDN on intranets)
     # Dependency order, never imported upward (DESIGN.md "Layout").
     "duikou.core",
     "duikou.geo",
@@ -170,6 +174,44 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+}
+
+# The REST API under /api/ (docs/api.md). The base classes live in duikou.core.api; the names here
+# are the whole contract, so issue 5 can swap token authentication and add scoping in one place.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "duikou.core.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # enforces CSRF on writes
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["duikou.core.api.permissions.ModelPermissions"],
+    "DEFAULT_PAGINATION_CLASS": "duikou.core.api.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["duikou.core.api.filters.FilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "duikou.core.api.exceptions.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,  # money as "1234.50": exact, never a float (docs/api.md)
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Duikou API",
+    "DESCRIPTION": "对口支援管理平台 REST API — projects, fund ledger, roster, outcomes, headline figures. "
+    "See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/",
+    "COMPONENT_SPLIT_REQUEST": True,  # separate request and response shapes: read-only fields are not inputs
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from static files: works offline
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "duikou.projects.choices.ProjectStatus",
+        "EntryKindEnum": "duikou.funds.choices.EntryKind",
+        "ZoneEnum": "duikou.geo.choices.Zone",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "duikou.core.api.schema.add_error_responses",
+    ],
 }
 
 LOGIN_URL = "login"

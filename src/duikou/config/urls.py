@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("duikou.core.urls")),  # imports/<kind>/
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/", include("duikou.config.api_urls")),  # the REST API (docs/api.md)
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: 中文 / English
 ]

@@ -1,0 +1,28 @@
+"""Every route of the API under /api/, written out (STYLE.md 4); each app lists its own in its api/urls.py.
+
+Names are `api:<name>` (`api:project_list`, `api:project`, `api:ledger_entry_reverse` …). Anything else
+under /api/ is a 404 in the API's error format, not the web's HTML page.
+"""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from duikou.core.api.views import NotFoundView
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include("duikou.projects.api.urls")),
+    path("", include("duikou.funds.api.urls")),
+    path("", include("duikou.talent.api.urls")),
+    path("", include("duikou.outcomes.api.urls")),
+    path("", include("duikou.geo.api.urls")),
+    path("", include("duikou.parties.api.urls")),
+    path("", include("duikou.pairings.api.urls")),
+    path("", include("duikou.programmes.api.urls")),
+    path("", include("duikou.dashboards.api.urls")),
+    # The OpenAPI 3 schema (YAML; ?format=json for JSON) and Swagger UI served from static files (sidecar).
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^[\s\S]*$", NotFoundView.as_view(), name="not_found"),  # any path, even one with a newline
+]
