@@ -41,7 +41,7 @@ class ScopeQuerySerializer(serializers.Serializer):
     def validate_programme(self, value):
         programme = Programme.objects.filter(code=value.strip()).first()
         if programme is None:
-            raise serializers.ValidationError(_("找不到援助计划“{code}”。").format(code=value))
+            raise serializers.ValidationError(_("找不到援助计划“{value}”").format(value=value))
         return programme
 
     def validate_supporter(self, value):
