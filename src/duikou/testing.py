@@ -24,6 +24,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy
 
 from duikou.core.models import ObjectChange
 from duikou.funds.choices import EntryKind
@@ -40,6 +41,9 @@ from duikou.talent.choices import AssignmentKind
 from duikou.talent.models import Assignment
 
 PAIRED_SINCE = datetime.date(2010, 1, 1)
+# Django's "This field is required." in the active language. Which catalogue supplies the Chinese
+# (Django's 这个字段是必填项 or Django REST framework's 该字段是必填项) depends on the installed apps.
+REQUIRED = gettext_lazy("This field is required.")
 PLAN_YEAR = 2024
 
 _project_numbers = itertools.count(1)

@@ -14,6 +14,7 @@ from duikou.core.models import ImportBatch, ObjectChange
 from duikou.funds.models import LedgerEntry
 from duikou.funds.services import reverse_entry
 from duikou.testing import (
+    REQUIRED,
     form_errors,
     make_county,
     make_entry,
@@ -156,7 +157,7 @@ def test_post_an_unallocated_entry_with_its_parties(admin_client):
         ({"amount": "0"}, {"amount": ["金额不能为零。"]}),
         ({"amount": "-5"}, {"amount": ["金额须为正数；更正请录入冲正分录。"]}),
         ({"amount": "abc"}, {"amount": ["“abc”不是金额"]}),
-        ({"amount": ""}, {"amount": ["这个字段是必填项。"]}),
+        ({"amount": ""}, {"amount": [REQUIRED]}),
         ({"fiscal_year": "2026"}, {"fiscal_year": ["资金年度 2026 晚于发生日期 2024-03-01 的次年。"]}),
         ({"project": "NOPE-1"}, {"project": ["没有编号为“NOPE-1”的项目。"]}),
         (
@@ -290,7 +291,7 @@ def test_a_reversal_needs_a_reason(admin_client):
         reverse("funds:entry_reverse", args=[original.pk]), {"value_date": "2024-04-03", "reason": "  "}
     )
 
-    assert form_errors(response) == {"reason": ["这个字段是必填项。"]}
+    assert form_errors(response) == {"reason": [REQUIRED]}
     assert counts() == before
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from duikou.core.models import ImportBatch, ObjectChange
 from duikou.outcomes.models import Measurement
 from duikou.testing import (
+    REQUIRED,
     form_errors,
     make_county,
     make_indicator,
@@ -138,7 +139,7 @@ def test_another_period_or_indicator_is_accepted(admin_client):
         ({"period_end": "2023-12-31"}, {"period_end": ["期间止不能早于期间起。"]}),
         ({"value": "-5"}, {"value": ["数值不能为负数。"]}),
         ({"project": "NOPE-1"}, {"project": ["没有编号为“NOPE-1”的项目。"]}),
-        ({"value": ""}, {"value": ["这个字段是必填项。"]}),
+        ({"value": ""}, {"value": [REQUIRED]}),
     ],
     ids=["period reversed", "negative", "unknown project", "no value"],
 )
@@ -163,7 +164,7 @@ def test_without_a_project_the_parties_are_required(admin_client):
 
     response = admin_client.post(add_url(), data)
 
-    assert form_errors(response) == {"supporter": ["这个字段是必填项。"], "division": ["这个字段是必填项。"]}
+    assert form_errors(response) == {"supporter": [REQUIRED], "division": [REQUIRED]}
     assert counts() == before
 
 

@@ -21,6 +21,7 @@ from duikou.projects.models import Project, ProjectStatusChange
 from duikou.projects.services import transition_project
 from duikou.testing import (
     PLAN_YEAR,
+    REQUIRED,
     form_errors,
     make_category,
     make_county,
@@ -359,7 +360,7 @@ def test_create_a_project(admin_client, admin_user):
             {"total_investment": ["总投资 13,000.00万元 ≠ 援助资金 + 地方配套 + 其他 = 12,000.00万元。"]},
         ),
         ({"aid_amount": "abc"}, {"aid_amount": ["“abc”不是金额"]}),
-        ({"total_investment": ""}, {"total_investment": ["这个字段是必填项。"]}),
+        ({"total_investment": ""}, {"total_investment": [REQUIRED]}),
         ({"plan_year": "1980"}, {"plan_year": ["确保该值大于或等于1990。"]}),
         (
             {"planned_start": "2025-01-01", "planned_end": "2024-01-01"},

@@ -15,6 +15,7 @@ from duikou.programmes.models import Batch, Programme
 from duikou.talent.models import Assignment
 from duikou.talent.services import end_assignment
 from duikou.testing import (
+    REQUIRED,
     form_errors,
     make_assignment,
     make_county,
@@ -94,7 +95,7 @@ def test_add_a_stint(admin_client, admin_user):
         ({"planned_end": "2023-02-15"}, {"planned_end": ["计划期满日期须晚于进疆日期。"]}),
         ({"planned_end": "2022-12-31"}, {"planned_end": ["计划期满日期须晚于进疆日期。"]}),
         ({"start_date": "2023-02-30"}, {"start_date": ["输入一个有效的日期。"]}),
-        ({"person_name": ""}, {"person_name": ["这个字段是必填项。"]}),
+        ({"person_name": ""}, {"person_name": [REQUIRED]}),
     ],
     ids=["ends the day it starts", "ends before it starts", "no such day", "no name"],
 )
