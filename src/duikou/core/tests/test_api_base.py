@@ -367,3 +367,47 @@ def test_the_swagger_ui_is_served_offline_from_local_static_files():
             assert finders.find(url.removeprefix("/static/")), f"{url} is not a shipped static file"
     assert "cdn" not in html.lower()
     assert reverse("api:schema") in html
+
+
+# --- query counts ---------------------------------------------------------------------------------
+
+
+def _grow(name: str, count: int) -> None:
+    """Add `count` rows behind the collection `name`, each with its related rows."""
+    import datetime
+
+    from duikou.testing import make_assignment, make_indicator, make_measurement
+
+    for number in range(count):
+        if name == "api:project_list":
+            make_project()
+        elif name == "api:ledger_entry_list":
+            make_entry(make_project(), value_date=datetime.date(2024, 3, 1 + number))
+        elif name == "api:assignment_list":
+            make_assignment(person_name=f"张{number}")
+        elif name == "api:measurement_list":
+            make_measurement(make_project(), indicator=make_indicator(f"indicator-{number}"))
+
+
+@pytest.mark.parametrize(
+    ("name", "permission"),
+    [
+        ("api:project_list", "projects.view_project"),
+        ("api:ledger_entry_list", "funds.view_ledgerentry"),
+        ("api:assignment_list", "talent.view_assignment"),
+        ("api:measurement_list", "outcomes.view_measurement"),
+    ],
+)
+def test_a_list_reads_the_same_number_of_queries_whatever_its_rows(name, permission):
+    """No N+1 (STYLE.md 19): every related name a row shows is read with the row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_with(permission)
+    _grow(name, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse(name)).status_code == 200
+    _grow(name, 6)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse(name)).json()["count"] == 8
+    assert len(many) == len(few), [query["sql"] for query in many.captured_queries]
