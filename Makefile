@@ -71,7 +71,7 @@ demo: install
 	$(BIN)/duikou generate --scale $(DEMO_SCALE) --seed 1
 	$(BIN)/duikou demo-accounts
 	@echo ""
-	@echo "Duikou: http://$(DEMO_ADDRESS)/admin/  (Ctrl-C 停止 / to stop)"
+	@echo "Duikou: http://$(DEMO_ADDRESS)/  (Ctrl-C 停止 / to stop)"
 	$(BIN)/duikou runserver $(DEMO_ADDRESS) --noreload
 
 test: install
