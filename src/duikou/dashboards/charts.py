@@ -29,20 +29,26 @@ ZERO = Decimal("0.00")
 PLANNED_AND_ARRIVED = [EntryKind.PLAN, EntryKind.ADJUSTMENT, EntryKind.ARRIVED]
 
 
-def project_list_url(scope: Scope, **filters) -> str:
-    """The filtered project list behind a figure: the scope's programme, years, supporter (with its
-    cities) and division (with what lies under it), plus `filters` (ProjectFilterSet names)."""
+def registry_url(url_name: str, scope: Scope, *, years: tuple[str, str] | None = None, **filters) -> str:
+    """A registry list narrowed to the scope: programme, supporter (with its cities), division (with
+    what lies under it) and, when `years` names the list's year filters, the scope's years."""
     params = {"programme": scope.programme.pk}
-    if scope.first_year is not None:
-        params["plan_year_min"] = scope.first_year
-    if scope.last_year is not None:
-        params["plan_year_max"] = scope.last_year
+    if years is not None:
+        if scope.first_year is not None:
+            params[years[0]] = scope.first_year
+        if scope.last_year is not None:
+            params[years[1]] = scope.last_year
     if scope.supporter is not None:
         params["supporter"] = scope.supporter.pk
     if scope.division is not None:
         params["division"] = scope.division.pk
     params.update(filters)
-    return reverse("projects:project_list") + "?" + urlencode(params, doseq=True)
+    return reverse(url_name) + "?" + urlencode(params, doseq=True)
+
+
+def project_list_url(scope: Scope, **filters) -> str:
+    """The filtered project list behind a figure (`filters`: ProjectFilterSet names)."""
+    return registry_url("projects:project_list", scope, years=("plan_year_min", "plan_year_max"), **filters)
 
 
 def funds_by_year_and_category(scope: Scope) -> dict:

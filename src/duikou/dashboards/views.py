@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Max
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
@@ -51,23 +49,6 @@ def selected_scope(request, *, supporter=None, division=None) -> tuple[Scope, li
         as_of=datetime.date.today(),
     )
     return scope, years
-
-
-def registry_url(url_name: str, scope: Scope, *, years: tuple[str, str] | None = None, **filters) -> str:
-    """A registry list narrowed to the scope: programme, supporter (with its cities), division (with
-    what lies under it) and, when `years` names the list's year filters, the scope's years."""
-    params = {"programme": scope.programme.pk}
-    if years is not None:
-        if scope.first_year is not None:
-            params[years[0]] = scope.first_year
-        if scope.last_year is not None:
-            params[years[1]] = scope.last_year
-    if scope.supporter is not None:
-        params["supporter"] = scope.supporter.pk
-    if scope.division is not None:
-        params["division"] = scope.division.pk
-    params.update(filters)
-    return reverse(url_name) + "?" + urlencode(params, doseq=True)
 
 
 def subject_lists(scope: Scope) -> dict:
@@ -133,11 +114,13 @@ class OverviewView(LoginRequiredMixin, TemplateView):
                     scope, implementation_level=list(GRASSROOTS_LEVELS), is_active=True
                 ),
                 "south": charts.project_list_url(scope, zone="south", is_active=True),
-                "ledger": registry_url(
+                "ledger": charts.registry_url(
                     "funds:entry_list", scope, years=("fiscal_year_min", "fiscal_year_max")
                 ),
-                "people": registry_url("talent:assignment_list", scope, in_post_on=scope.people_date),
-                "outcomes": registry_url("outcomes:measurement_list", scope, years=("year_min", "year_max")),
+                "people": charts.registry_url("talent:assignment_list", scope, in_post_on=scope.people_date),
+                "outcomes": charts.registry_url(
+                    "outcomes:measurement_list", scope, years=("year_min", "year_max")
+                ),
             },
             chart_data=for_charts(
                 {

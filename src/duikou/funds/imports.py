@@ -83,20 +83,13 @@ class LedgerEntryImporter(ReferenceResolving, Importer):
 
     def prepare(self, keys):
         self.prepare_references()
-        codes = set()
-        column = self.header.columns.get("project")
-        if column is not None:
-            codes = {str(cells[column]).strip() for cells in self._rows_below_header() if column < len(cells)}
         self.projects = {
             project.code: project
-            for project in Project.objects.filter(code__in=codes).select_related(
+            for project in Project.objects.filter(code__in=self.column_texts("project")).select_related(
                 "programme", "supporter", "division"
             )
         }
         self.claimed: set[int] = set()  # stored entries already matched by an earlier row of this file
-
-    def _rows_below_header(self):
-        return self.table_rows[self.header.row_index + 1 :]
 
     def save(self, row, batch):
         """Through the funds service, like every posting (it takes the project's lock)."""
@@ -158,10 +151,3 @@ class LedgerEntryImporter(ReferenceResolving, Importer):
         if twin is not None:
             self.claimed.add(twin.pk)
         return twin
-
-    def template_choices(self, spec):
-        if spec.kind == "organization":
-            return self.supporter_names()
-        if spec.kind == "division":
-            return self.division_names()
-        return super().template_choices(spec)

@@ -60,14 +60,9 @@ class MeasurementImporter(ReferenceResolving, Importer):
         for indicator in Indicator.objects.all():
             for text in (indicator.code, indicator.name):
                 self.indicators[match_key(text)] = indicator
-        column = self.header.columns.get("project")
-        codes = set()
-        if column is not None:
-            below = self.table_rows[self.header.row_index + 1 :]
-            codes = {str(cells[column]).strip() for cells in below if column < len(cells) and cells[column]}
-        self.projects = {
-            p.code: p for p in Project.objects.filter(code__in=codes).select_related("supporter")
-        }
+        codes = self.column_texts("project")
+        projects = Project.objects.filter(code__in=codes).select_related("supporter")
+        self.projects = {project.code: project for project in projects}
         self.seen: dict[tuple, int] = {}
 
     def parse_cell(self, spec, raw, unit):
@@ -121,8 +116,4 @@ class MeasurementImporter(ReferenceResolving, Importer):
     def template_choices(self, spec):
         if spec.kind == "indicator":
             return list(Indicator.objects.order_by("code").values_list("name", flat=True))
-        if spec.kind == "organization":
-            return self.supporter_names()
-        if spec.kind == "division":
-            return self.division_names()
         return super().template_choices(spec)

@@ -62,10 +62,3 @@ class PairingImporter(ReferenceResolving, Importer):
             if values.get(name) is not None or existing is None:
                 setattr(pairing, name, values.get(name) if values.get(name) is not None else default)
         return pairing
-
-    def template_choices(self, spec):
-        if spec.kind == "organization":
-            return self.supporter_names()
-        if spec.kind == "division":
-            return self.division_names()
-        return super().template_choices(spec)

@@ -60,6 +60,14 @@ class ReferenceResolving:
             problems.append((column, message))
         return division
 
+    def template_choices(self, spec) -> list[str]:
+        """The template's drop-down lists of supporters and divisions, for every importer resolving them."""
+        if spec.kind == "organization":
+            return self.supporter_names()
+        if spec.kind == "division":
+            return self.division_names()
+        return super().template_choices(spec)
+
     def supporter_names(self) -> list[str]:
         from duikou.parties.models import Organization
 

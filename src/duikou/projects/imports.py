@@ -225,10 +225,6 @@ class ProjectImporter(ReferenceResolving, Importer):
     def template_choices(self, spec):
         if spec.kind == "category":
             return list(Category.objects.order_by("programme__code", "order").values_list("name", flat=True))
-        if spec.kind == "division":
-            return self.division_names()
-        if spec.kind == "organization":
-            return self.supporter_names()
         if spec.kind == "programme":
             return list(Programme.objects.order_by("code").values_list("name", flat=True))
         return super().template_choices(spec)

@@ -121,10 +121,6 @@ class AssignmentImporter(ReferenceResolving, Importer):
         return assignment
 
     def template_choices(self, spec):
-        if spec.kind == "organization":
-            return self.supporter_names()
-        if spec.kind == "division":
-            return self.division_names()
         if spec.kind == "batch":
             return list(Batch.objects.order_by("number").values_list("name", flat=True))
         return super().template_choices(spec)

@@ -167,7 +167,7 @@ class Importer:
             return result
         self.header = header
         self.table_rows = table.rows
-        self.prepare(self._file_keys(table.rows, header))
+        self.prepare(self.column_texts(self.natural_key))
         with self.validation_context():
             parsed = self._parse_rows(table.rows, header, result)
         if not parsed and not result.errors:
@@ -182,13 +182,15 @@ class Importer:
         self._commit(parsed, result, user)
         return result
 
-    def _file_keys(self, rows: list[list], header: Header) -> set[str]:
-        column = header.columns.get(self.natural_key) if self.natural_key else None
+    def column_texts(self, name: str) -> set[str]:
+        """The distinct non-blank cells of one column (as text), e.g. the project codes a file names,
+        for `prepare` to load their objects in one query."""
+        column = self.header.columns.get(name) if name else None
         if column is None:
             return set()
         return {
             as_text(row[column])
-            for row in rows[header.row_index + 1 :]
+            for row in self.table_rows[self.header.row_index + 1 :]
             if column < len(row) and not is_blank(row[column])
         }
 
