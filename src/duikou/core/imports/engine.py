@@ -15,7 +15,9 @@ The rules (DESIGN.md, "Imports are all-or-nothing"; STYLE.md 15):
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from contextlib import nullcontext
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +34,10 @@ from .reading import UnreadableFile, read_table
 from .values import CellError, as_text, is_blank
 
 MAX_CHANGES_SHOWN = 200
+PROGRESS_EVERY = 1000  # rows between two calls of a run's `progress` callback
+
+# progress(rows_done, rows_total): called from the importing thread while a file is read and written.
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -131,7 +137,26 @@ class Importer:
         raise NotImplementedError
 
     # -- the run --------------------------------------------------------------------------------------------
-    def run(self, data: bytes, filename: str, *, user=None, dry_run: bool = False) -> ImportResult:
+    def run(
+        self,
+        source: bytes | str | Path,
+        filename: str,
+        *,
+        user=None,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> ImportResult:
+        """Check (and unless `dry_run`, import) one file.
+
+        Args:
+            source: the file's bytes, or its path on disk.
+            filename: the name the user knows the file by (stored on the import batch).
+            user: who imports, for the batch and the change log.
+            dry_run: count and report, write nothing.
+            progress: called every few thousand rows with (rows done, rows in the file).
+        """
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        self.progress = progress or (lambda done, total: None)
         result = ImportResult(
             kind=self.kind, filename=filename, file_hash=hashlib.sha256(data).hexdigest(), dry_run=dry_run
         )
@@ -172,6 +197,7 @@ class Importer:
             parsed = self._parse_rows(table.rows, header, result)
         if not parsed and not result.errors:
             result.errors.append(RowError(None, "", "", _("表头下面没有数据行。")))
+        self.progress(len(table.rows) - header.row_index - 1, len(table.rows) - header.row_index - 1)
         result.rows = len(parsed)
         self._check_duplicate_keys(parsed, header, result)
         if result.errors:
@@ -196,7 +222,11 @@ class Importer:
 
     def _parse_rows(self, rows: list[list], header: Header, result: ImportResult) -> list[ParsedRow]:
         parsed = []
+        total = len(rows) - header.row_index - 1
         for index in range(header.row_index + 1, len(rows)):
+            done = index - header.row_index - 1
+            if done % PROGRESS_EVERY == 0:
+                self.progress(done, total)
             raw = rows[index]
             cells = {
                 name: (raw[column] if column < len(raw) else None) for name, column in header.columns.items()
