@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",  # API tokens; issue 5 replaces them with hashed, expiring, scoped ones
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI as static files (no CDN on intranets)
+    "django_tasks",
+    "django_tasks_db",  # the task queue in the database; `duikou db_worker` runs it (no broker)
     # Dependency order, never imported upward (DESIGN.md "Layout").
     "duikou.core",
     "duikou.geo",
@@ -150,6 +152,23 @@ IMPORT_STAGING_DIR = Path(
     os.environ.get("DUIKOU_IMPORT_STAGING_DIR", BASE_DIR.parent.parent / "var" / "imports")
 )
 IMPORT_MAX_BYTES = int(os.environ.get("DUIKOU_IMPORT_MAX_MB", "60")) * 1024 * 1024
+
+# Background work (imports, exports): django-tasks with its database backend, run by `duikou db_worker`
+# (`make demo` starts one beside the server). Progress lives on core.BackgroundJob, where the page reads it.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("DUIKOU_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Uploads larger than this are checked and imported by the worker with a progress bar; smaller ones in the
+# request (a 256 KB CSV is about 2,000 rows, checked in about a second — docs/performance.md).
+BACKGROUND_IMPORT_BYTES = int(os.environ.get("DUIKOU_BACKGROUND_IMPORT_KB", "256")) * 1024
+# List exports of more rows than this are written by the worker and offered for download when done.
+BACKGROUND_EXPORT_ROWS = int(os.environ.get("DUIKOU_BACKGROUND_EXPORT_ROWS", "20000"))
+# Files the worker writes (exports, marked error workbooks); removed after JOB_FILE_MAX_DAYS.
+JOB_FILES_DIR = Path(os.environ.get("DUIKOU_JOB_FILES_DIR", BASE_DIR.parent.parent / "var" / "jobs"))
+JOB_FILE_MAX_DAYS = int(os.environ.get("DUIKOU_JOB_FILE_MAX_DAYS", "7"))
 
 # The address people reach this deployment at (https://duikou.example.gov.cn); exported files that link
 # back to it (the IATI export's vocabulary URIs) use it. Empty: the web takes the request's host.

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import ImportBatch, ObjectChange
+from .models import BackgroundJob, ImportBatch, ObjectChange
 from .money import format_amount
 
 
@@ -77,3 +77,11 @@ class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ("started", "kind", "label", "created_by", "finished")
     list_filter = ("kind",)
     search_fields = ("label", "file_hash")
+
+
+@admin.register(BackgroundJob)
+class BackgroundJobAdmin(ReadOnlyAdmin):
+    list_display = ("created", "kind", "label", "user", "state", "rows_done", "rows_total", "finished")
+    list_filter = ("kind", "state")
+    search_fields = ("label", "task_id")
+    list_select_related = ("user",)

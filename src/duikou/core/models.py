@@ -11,6 +11,8 @@ Three base models, named for their role (STYLE.md 6):
 
 `ImportBatch` groups the writes of one import, generator run or reference
 load, so the change log can land on "exactly the rows just changed".
+
+`BackgroundJob` is one import or export run by the worker, with its progress.
 """
 
 from django.conf import settings
@@ -19,6 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .choices import JobKind, JobState
 from .querysets import AppendOnlyQuerySet, ChangeLoggedQuerySet
 
 
@@ -169,3 +172,66 @@ class ObjectChange(models.Model):
         """Names of the fields whose value differs between before and after."""
         before, after = self.prechange_data or {}, self.postchange_data or {}
         return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+
+
+class BackgroundJob(models.Model):
+    """One import check, import or export run by the background worker (django-tasks), with its progress.
+
+    django-tasks stores a task's arguments and outcome but no progress, so the worker writes it here and the
+    page polls it. Only the user who started a job sees it. Not change-logged: it records work done, like
+    `ImportBatch`; the rows an import writes are logged under their import batch.
+    """
+
+    kind = models.CharField(_("类型"), max_length=20, choices=JobKind.choices)
+    label = models.CharField(_("名称"), max_length=200, help_text=_("文件名或清单名"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        on_delete=models.CASCADE,
+        related_name="background_jobs",
+    )
+    state = models.CharField(_("状态"), max_length=20, choices=JobState.choices, default=JobState.QUEUED)
+    rows_done = models.PositiveBigIntegerField(_("已处理行数"), default=0)
+    rows_total = models.PositiveBigIntegerField(_("总行数"), default=0)
+    parameters = models.JSONField(_("参数"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    result = models.JSONField(_("结果"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    error = models.TextField(_("错误"), blank=True)
+    file_name = models.CharField(
+        _("文件"), max_length=200, blank=True, help_text=_("任务写出的文件，在任务文件目录中")
+    )
+    download_name = models.CharField(_("下载文件名"), max_length=200, blank=True)
+    task_id = models.CharField(
+        _("任务编号"), max_length=64, blank=True, help_text=_("django-tasks 的任务编号")
+    )
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["user", "created"], name="core_job_user_created_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rows_done__lte=models.F("rows_total")) | models.Q(rows_total=0),
+                name="core_backgroundjob_done_within_total",
+                violation_error_message=_("已处理行数不能超过总行数。"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.label} · {self.get_state_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (JobState.SUCCEEDED, JobState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Whole percent done: 100 once finished, 0 while the total is not known yet."""
+        if self.state == JobState.SUCCEEDED:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)

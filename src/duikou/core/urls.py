@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .imports import views as import_views
+from .jobs import views as job_views
 
 app_name = "core"
 
@@ -14,4 +15,6 @@ urlpatterns = [
         import_views.ImportErrorsView.as_view(),
         name="import_errors",
     ),
+    path("jobs/<int:pk>/", job_views.JobView.as_view(), name="job"),
+    path("jobs/<int:pk>/download/", job_views.JobDownloadView.as_view(), name="job_download"),
 ]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.contrib.contenttypes.models import ContentType
@@ -26,8 +27,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 
+from .choices import JobKind
 from .errors import add_service_errors
 from .exports import FORMATS, csv_response, export_filename, xlsx_response
+from .jobs import start_job
 from .models import ObjectChange
 from .tables import Table
 
@@ -100,10 +103,34 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def export(self, rows, export_format):
+        """The current view as a file: downloaded now, or — above BACKGROUND_EXPORT_ROWS rows — written by the
+        background worker while a progress page shows how far it is, then offered for download."""
         filename = export_filename(self.export_stem, export_format)
+        if rows.count() > settings.BACKGROUND_EXPORT_ROWS:
+            return self.export_in_background(export_format, filename)
         if export_format == "csv":
             return csv_response(self.table, rows, filename=filename)
         return xlsx_response(self.table, rows, filename=filename, sheet_name=str(self.title))
+
+    def export_in_background(self, export_format, filename):
+        params = self.request.GET.copy()
+        params.pop("export", None)
+        job = start_job(
+            JobKind.EXPORT,
+            user=self.request.user,
+            label=_("{title}（{format}）").format(title=self.title, format=export_format.upper()),
+            download_name=filename,
+            parameters={
+                "view": f"{type(self).__module__}.{type(self).__qualname__}",
+                "query": params.urlencode(),
+                "columns": [column.name for column in self.table.visible_columns],
+                "sort": self.request.GET.get("sort"),
+                "format": export_format,
+                "title": str(self.title),
+                "list_url": f"{self.request.path}?{params.urlencode()}",
+            },
+        )
+        return redirect(reverse("core:job", args=[job.pk]))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -33,10 +33,17 @@ def stage(data: bytes, file_hash: str) -> None:
 
 def staged(file_hash: str) -> bytes | None:
     """The bytes staged under `file_hash`, or None (unknown, expired, or not a hash at all)."""
+    path = staged_path(file_hash)
+    return path.read_bytes() if path is not None else None
+
+
+def staged_path(file_hash: str) -> Path | None:
+    """Where the file staged under `file_hash` is, for the background worker to read; None when there is
+    none (unknown, expired, or not a hash at all)."""
     if not HASH.match(file_hash or ""):
         return None
     path = _directory() / f"{file_hash}.upload"
-    return path.read_bytes() if path.is_file() else None
+    return path if path.is_file() else None
 
 
 def discard(file_hash: str) -> None:

@@ -3,20 +3,29 @@
 The check (试导入) is a dry run of the engine; the file waits in staging under its SHA-256 and the
 confirmation imports exactly those bytes. Nothing is written before the user confirms, and nothing at all
 when the file has an error.
+
+Files larger than BACKGROUND_IMPORT_BYTES are checked and imported by the background worker
+(`core.jobs`): the upload redirects to the job's progress page, which comes back here with `?job=<id>` to
+show the same result from the job's record.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from ..choices import JobKind, JobState
+from ..jobs import start_job
+from ..models import BackgroundJob
 from . import staging
 from .annotate import annotated_workbook
 from .registry import IMPORTERS, importer_for
@@ -73,7 +82,26 @@ class ImportView(LoginRequiredMixin, View):
     def get(self, request, kind):
         importer = _importer_or_404(kind)
         _require_write_permission(request.user, importer)
+        if "job" in request.GET:
+            return self.job_result(request, kind, importer)
         return render(request, self.template_name, self.context(kind, importer))
+
+    def job_result(self, request, kind, importer):
+        """The outcome of a background check or import, shown as the inline check shows it."""
+        job_id = request.GET["job"]
+        job = get_object_or_404(
+            BackgroundJob,
+            pk=job_id if job_id.isdigit() else 0,
+            user=request.user,
+            kind__in=[JobKind.IMPORT_CHECK, JobKind.IMPORT],
+            state=JobState.SUCCEEDED,
+            parameters__kind=kind,
+        )
+        errors_url = reverse("core:job_download", args=[job.pk]) if job.file_name else None
+        result = StoredResult(job.result)
+        return render(
+            request, self.template_name, self.context(kind, importer, result=result, errors_url=errors_url)
+        )
 
     def post(self, request, kind):
         importer = _importer_or_404(kind)
@@ -87,6 +115,8 @@ class ImportView(LoginRequiredMixin, View):
                 request, self.template_name, self.context(kind, importer, problem=problem), status=400
             )
         data = upload.read()
+        if len(data) > settings.BACKGROUND_IMPORT_BYTES:
+            return self.start_in_background(request, JobKind.IMPORT_CHECK, kind, data, upload.name)
         result = importer.run(data, upload.name, user=request.user, dry_run=True)
         if not result.is_valid or result.counts["new"] or result.counts["changed"]:
             # Kept for the confirmation, or for the annotated copy of a file with mistakes.
@@ -97,13 +127,21 @@ class ImportView(LoginRequiredMixin, View):
     def confirm(self, request, kind, importer):
         file_hash = request.POST.get("sha256", "")
         filename = request.POST.get("filename", "")[:200] or "upload"
-        data = staging.staged(file_hash)
-        if data is None:
+        path = staging.staged_path(file_hash)
+        if path is None:
             problem = _("待导入的文件已过期或不存在，请重新上传。")
             return render(
                 request, self.template_name, self.context(kind, importer, problem=problem), status=400
             )
-        result = importer.run(data, filename, user=request.user)
+        if path.stat().st_size > settings.BACKGROUND_IMPORT_BYTES:
+            job = start_job(
+                JobKind.IMPORT,
+                user=request.user,
+                label=filename,
+                parameters={"kind": kind, "sha256": file_hash, "filename": filename},
+            )
+            return redirect(reverse("core:job", args=[job.pk]))
+        result = importer.run(path.read_bytes(), filename, user=request.user)
         if not result.is_valid:  # the stored data changed since the check: show why, import nothing
             return render(
                 request, self.template_name, self.context(kind, importer, result=result), status=400
@@ -118,6 +156,17 @@ class ImportView(LoginRequiredMixin, View):
         )
         return redirect(reverse("core:import", args=[kind]))
 
+    def start_in_background(self, request, job_kind, kind, data: bytes, filename: str):
+        file_hash = hashlib.sha256(data).hexdigest()
+        staging.stage(data, file_hash)
+        job = start_job(
+            job_kind,
+            user=request.user,
+            label=filename,
+            parameters={"kind": kind, "sha256": file_hash, "filename": filename[:200]},
+        )
+        return redirect(reverse("core:job", args=[job.pk]))
+
     def upload_problem(self, upload) -> str | None:
         if upload is None:
             return _("请选择要上传的文件。")
@@ -129,7 +178,7 @@ class ImportView(LoginRequiredMixin, View):
             return _("只接受 xlsx、xls、ods、csv 或 tsv 文件。")
         return None
 
-    def context(self, kind, importer, *, result=None, problem=None) -> dict:
+    def context(self, kind, importer, *, result=None, problem=None, errors_url=None) -> dict:
         from .templates import column_header
 
         return {
@@ -140,6 +189,32 @@ class ImportView(LoginRequiredMixin, View):
                 for spec in importer.columns
             ],
             "result": result,
+            "errors_url": errors_url,
             "problem": problem,
             "max_mb": settings.IMPORT_MAX_BYTES // 1024 // 1024,
+            "background_kb": settings.BACKGROUND_IMPORT_BYTES // 1024,
         }
+
+
+class StoredResult:
+    """An `ImportResult` read back from a background job (`ImportResult.as_dict()`), for the same template.
+
+    The marked error workbook was written by the job (`errors_url`), so the cells read are not kept.
+    """
+
+    source_rows = ()
+
+    def __init__(self, data: dict):
+        self.filename = data["file"]
+        self.file_hash = data["sha256"]
+        self.dry_run = data["dry_run"]
+        self.rows = data["rows"]
+        self.counts = data["counts"]
+        self.errors = data["errors"]
+        self.warnings = data["warnings"]
+        self.changes = data["changes"]
+        self.batch_id = data["import_batch"]
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 NOT_LOGGED = {
     "core.ObjectChange",
     "core.ImportBatch",
+    "core.BackgroundJob",  # work done by the worker; what an import writes is logged under its batch
     "demo.PlantedAnomaly",
     # Derived sums kept by database triggers, not records (docs/decisions/0003-dashboard-rollups.md).
     "dashboards.FundRollup",

@@ -1,7 +1,8 @@
 """`duikou import <kind> <file> [--dry-run] [--json]`: the import engine from the command line.
 
 Exit status: 0 imported (or a dry run found no errors), 1 the file has errors (nothing changed), 2 usage
-errors (unknown kind, missing file) — issue 4, item 3.
+errors (unknown kind, missing file) — issue 4, item 3. Progress goes to stderr (`--no-progress` to hide
+it), so `--json` output on stdout stays clean.
 """
 
 import json
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from duikou.core.imports.annotate import annotated_workbook
 from duikou.core.imports.registry import IMPORTERS, importer_for
+from duikou.core.progress import TerminalProgress
 
 
 class Command(BaseCommand):
@@ -21,11 +23,14 @@ class Command(BaseCommand):
         parser.add_argument("file", help="xlsx, xls, ods, csv (UTF-8 or GBK) or tsv")
         parser.add_argument("--dry-run", action="store_true", help="check and count, change nothing")
         parser.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+        parser.add_argument("--no-progress", action="store_true", help="no progress on stderr")
         parser.add_argument(
             "--errors-xlsx", metavar="PATH", help="when the file has errors, write it here with them marked"
         )
 
-    def handle(self, *args, kind, file, dry_run=False, json=False, errors_xlsx=None, **options):
+    def handle(
+        self, *args, kind, file, dry_run=False, json=False, errors_xlsx=None, no_progress=False, **options
+    ):
         if kind not in IMPORTERS:
             raise CommandError(
                 f"不认识的导入类型“{kind}”；可用：{', '.join(IMPORTERS)}。 Unknown kind {kind!r}.",
@@ -34,7 +39,11 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 {file}。 No such file: {file}", returncode=2)
-        result = importer_for(kind).run(path.read_bytes(), path.name, dry_run=dry_run)
+        label = "检查 / checking" if dry_run else "导入 / importing"
+        progress = None if no_progress else TerminalProgress(self.stderr, label)
+        result = importer_for(kind).run(path, path.name, dry_run=dry_run, progress=progress)
+        if progress:
+            progress.finish()
         if json:
             self.stdout.write(_dumps(result.as_dict()))
         else:

@@ -1,0 +1,17 @@
+"""Choices of the framework models (STYLE.md 9)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobKind(models.TextChoices):
+    IMPORT_CHECK = "import_check", _("导入检查")
+    IMPORT = "import", _("导入")
+    EXPORT = "export", _("导出")
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
