@@ -2,8 +2,9 @@
 
 The filters are the list page's own (its FilterSet: `plan_year=2024`, `status=under_construction`,
 `aid_amount_min=500` …), so a file and the page agree; `supporter` and `division` also take a name or a
-code. `--template` writes the import template's shape instead (amounts in 万元), which imports back
-unchanged. Exit status 2 for usage errors (unknown kind, a filter the list does not know, a bad value).
+code. `--template` writes the import template's shape instead (amounts in 万元), as XLSX or CSV, which
+imports back unchanged. Exit status 2 for usage errors (unknown kind, a filter the list does not know, a
+bad value).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 from django.utils.module_loading import import_string
 
-from duikou.core.exports import csv_lines, write_xlsx
+from duikou.core.exports import csv_lines, csv_text, write_xlsx
 from duikou.core.imports.registry import IMPORTERS, importer_for
-from duikou.core.imports.templates import write_workbook
+from duikou.core.imports.templates import column_header, write_workbook
 from duikou.geo.models import DivisionResolver
 from duikou.parties.models import OrganizationResolver
 
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--template",
             action="store_true",
-            help="the import template's shape (xlsx; imports back unchanged)",
+            help="the import template's shape (imports back unchanged)",
         )
 
     def handle(
@@ -77,7 +78,13 @@ class Command(BaseCommand):
             if kind not in IMPORTERS:
                 raise CommandError(f"“{kind}”没有导入模板。 No import template for {kind!r}.", returncode=2)
             importer = importer_for(kind)
-            path.write_bytes(write_workbook(importer, importer.template_rows(filterset.qs)))
+            rows = importer.template_rows(filterset.qs)
+            if format == "csv":
+                header = [column_header(spec) for spec in importer.columns]
+                with path.open("w", encoding="utf-8", newline="") as stream:
+                    stream.writelines(csv_text(header, rows))
+            else:
+                path.write_bytes(write_workbook(importer, rows))
             count = filterset.qs.count()
         else:
             table = view.table_class(visible=columns.split(",") if columns else None, sort=sort)
