@@ -52,6 +52,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if os.environ.get("DATABASE_TEST_NAME"):
+    # The database the test suite creates (default: test_<name>), for servers where names are allotted.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while a loader writes; a busy timeout avoids
     # "database is locked" on the occasional concurrent write.

@@ -4,6 +4,6 @@ in `duikou db_worker`, with their progress on `core.BackgroundJob` for the page'
     from duikou.core.jobs import start_job, JobProgress
 """
 
-from .services import JobProgress, job_file, start_job
+from .services import JobProgress, current_progress, job_file, start_job
 
-__all__ = ["JobProgress", "job_file", "start_job"]
+__all__ = ["JobProgress", "current_progress", "job_file", "start_job"]

@@ -7,6 +7,7 @@ no progress, so the task writes progress onto the job row and the page polls it.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import get_language
 
-from ..choices import JobKind
+from ..choices import JobKind, JobState
 from ..models import BackgroundJob
 
 # The page polls once a second; writing progress more often only costs the import time.
@@ -54,7 +55,7 @@ def job_files_directory() -> Path:
     directory = Path(settings.JOB_FILES_DIR)
     directory.mkdir(parents=True, exist_ok=True)
     cutoff = time.time() - settings.JOB_FILE_MAX_DAYS * 24 * 3600
-    for old in directory.glob("job-*"):
+    for old in directory.glob("job-*.*"):
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     return directory
@@ -69,12 +70,13 @@ def job_file(job: BackgroundJob) -> Path | None:
 
 
 class JobProgress:
-    """`progress(rows_done, rows_total)` for the import engine and the exports: writes onto the job row.
+    """`progress(rows_done, rows_total)` for the import engine and the exports: records it for the page.
 
-    Writes at most every PROGRESS_WRITE_INTERVAL seconds (and always the last call). While the engine holds
-    its own write transaction the row is updated through a second connection on PostgreSQL, so the page
-    sees the progress before the commit; SQLite allows one writer at a time, so there the progress of the
-    writing phase is kept and written when the transaction ends.
+    Writes at most every PROGRESS_WRITE_INTERVAL seconds (and always the last call). Outside a transaction
+    it updates the job row. The engine reads and writes an import inside its own transaction, where an
+    update would stay invisible until the commit (PostgreSQL) or wait for the import's write lock (SQLite,
+    one writer at a time); there the progress goes to a small file beside the job's files instead, which
+    `current_progress` reads while the job runs.
     """
 
     def __init__(self, job: BackgroundJob):
@@ -84,7 +86,6 @@ class JobProgress:
         self.rows_total = job.rows_total
         self.connection = connections[DEFAULT_DB_ALIAS]
         self.depth = len(self.connection.atomic_blocks)  # the transactions open before the job's work
-        self.aside = None
 
     def __call__(self, rows_done: int, rows_total: int) -> None:
         self.rows_total = max(int(rows_total), 0)
@@ -94,28 +95,31 @@ class JobProgress:
             return
         self.last_write = now
         if len(self.connection.atomic_blocks) <= self.depth:
-            self.write()
-        elif self.connection.vendor == "postgresql":
-            self.write_aside()
-
-    def write(self) -> None:
-        BackgroundJob.objects.filter(pk=self.job.pk).update(
-            rows_done=self.rows_done, rows_total=self.rows_total
-        )
-        self.job.rows_done, self.job.rows_total = self.rows_done, self.rows_total
-
-    def write_aside(self) -> None:
-        if self.aside is None:
-            self.aside = connections.create_connection(DEFAULT_DB_ALIAS)
-        with self.aside.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {BackgroundJob._meta.db_table} SET rows_done = %s, rows_total = %s WHERE id = %s",
-                [self.rows_done, self.rows_total, self.job.pk],
+            BackgroundJob.objects.filter(pk=self.job.pk).update(
+                rows_done=self.rows_done, rows_total=self.rows_total
             )
+        else:
+            path = progress_file(self.job.pk)
+            partial = path.with_suffix(".partial")
+            partial.write_text(f"{self.rows_done} {self.rows_total}")
+            os.replace(partial, path)  # the page never reads half a line
 
     def close(self) -> None:
-        """Write what the last call said, and close the second connection if one was opened."""
+        """Leave the last figures on the job (saved with its outcome) and remove the progress file."""
         self.job.rows_done, self.job.rows_total = self.rows_done, self.rows_total
-        if self.aside is not None:
-            self.aside.close()
-            self.aside = None
+        progress_file(self.job.pk).unlink(missing_ok=True)
+
+
+def progress_file(job_id: int) -> Path:
+    return job_files_directory() / f"job-{job_id}.progress"
+
+
+def current_progress(job: BackgroundJob) -> BackgroundJob:
+    """`job` with the progress its worker reported from inside a transaction, if newer than the row's."""
+    if job.state == JobState.RUNNING:
+        try:
+            done, total = (int(part) for part in progress_file(job.pk).read_text().split())
+        except (OSError, ValueError):
+            return job
+        job.rows_done, job.rows_total = done, total
+    return job

@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from ..choices import JobKind, JobState
 from ..models import BackgroundJob
-from .services import job_file
+from .services import current_progress, job_file
 
 
 def owned_job(request, pk: int) -> BackgroundJob:
@@ -54,7 +54,7 @@ class JobView(LoginRequiredMixin, View):
     partial_template_name = "core/_job_progress.html"
 
     def get(self, request, pk):
-        job = owned_job(request, pk)
+        job = current_progress(owned_job(request, pk))
         next_url = result_url(request, job) if job.is_finished else None
         if next_url:
             return HttpResponseClientRedirect(next_url) if request.htmx else redirect(next_url)
