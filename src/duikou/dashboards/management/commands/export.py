@@ -5,6 +5,7 @@ The filters are the list page's own (its FilterSet: `plan_year=2024`, `status=un
 code. `--template` writes the import template's shape instead (amounts in 万元), as XLSX or CSV, which
 imports back unchanged. Exit status 2 for usage errors (unknown kind, a filter the list does not know, a
 bad value).
+Progress of exports above PROGRESS_MIN_ROWS rows goes to stderr (`--no-progress` hides it).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 from django.utils.module_loading import import_string
 
-from duikou.core.exports import csv_lines, csv_text, write_xlsx
+from duikou.core.exports import FORMATS, csv_text
 from duikou.core.imports.registry import IMPORTERS, importer_for
 from duikou.core.imports.templates import column_header, write_workbook
+from duikou.core.jobs.exporting import write_export
+from duikou.core.progress import TerminalProgress
 from duikou.geo.models import DivisionResolver
 from duikou.parties.models import OrganizationResolver
 
@@ -30,6 +33,8 @@ LISTS = {
     "divisions": "duikou.geo.views.DivisionListView",
     "organizations": "duikou.parties.views.OrganizationListView",
 }
+
+PROGRESS_MIN_ROWS = 10_000  # below this an export takes about a second: no progress lines
 
 
 class Command(BaseCommand):
@@ -44,7 +49,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", help=f"one of: {', '.join(LISTS)}")
         parser.add_argument("filters", nargs="*", metavar="name=value", help="the list page's filters")
-        parser.add_argument("--format", choices=["csv", "xlsx"], default="xlsx")
+        parser.add_argument("--format", choices=FORMATS, default="xlsx")
         parser.add_argument("-o", "--output", required=True, help="the file to write")
         parser.add_argument("--columns", help="comma-separated column names (default: the page's default)")
         parser.add_argument("--sort", help="a column name; --sort=-name for descending")
@@ -53,9 +58,20 @@ class Command(BaseCommand):
             action="store_true",
             help="the import template's shape (imports back unchanged)",
         )
+        parser.add_argument("--no-progress", action="store_true", help="no progress on stderr")
 
     def handle(
-        self, *args, kind, filters, format, output, columns=None, sort=None, template=False, **options
+        self,
+        *args,
+        kind,
+        filters,
+        format,
+        output,
+        columns=None,
+        sort=None,
+        template=False,
+        no_progress=False,
+        **options,
     ):
         if kind not in LISTS:
             raise CommandError(
@@ -89,12 +105,15 @@ class Command(BaseCommand):
         else:
             table = view.table_class(visible=columns.split(",") if columns else None, sort=sort)
             rows = table.prepare(filterset.qs)
-            count = rows.count()
-            if format == "csv":
-                with path.open("w", encoding="utf-8", newline="") as stream:
-                    stream.writelines(csv_lines(table, rows))
-            else:
-                write_xlsx(table, rows, str(path), sheet_name=str(view.title))
+            terminal = None if no_progress else TerminalProgress(self.stderr, "导出 / exporting")
+
+            def progress(done, total):
+                if terminal and total >= PROGRESS_MIN_ROWS:
+                    terminal(done, total)
+
+            count = write_export(table, rows, path, format, sheet_name=str(view.title), progress=progress)
+            if terminal:
+                terminal.finish()
         self.stdout.write(f"已导出 {count} 条到 {path} / exported {count} rows to {path}")
 
     @staticmethod
