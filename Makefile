@@ -31,8 +31,9 @@ help:
 	@echo "                 create .venv and install the packages, front-end assets included (needs npm)"
 	@echo "  make frontend  用 npm ci 安装 Tabler 和 ECharts 并复制到 $(VENDOR)/"
 	@echo "                 install Tabler and ECharts with npm ci and copy them into $(VENDOR)/"
-	@echo "  make demo      安装、建库、加载参考数据和演示数据集、创建演示账号，在 http://$(DEMO_ADDRESS) 启动"
+	@echo "  make demo      安装、建库、加载参考数据和演示数据集、创建演示账号，在 http://$(DEMO_ADDRESS) 启动（含后台任务进程）"
 	@echo "                 install, migrate, load reference data and the demo data set, create demo log-ins, serve"
+	@echo "                 (with the background worker for large imports and exports)"
 	@echo "                 DEMO_SCALE=$(DEMO_SCALE)；默认 SQLite / SQLite unless DATABASE_URL is set"
 	@echo "  make test      运行全部测试；设置 DATABASE_URL 时在 PostgreSQL 上运行"
 	@echo "                 run the whole test suite; on PostgreSQL when DATABASE_URL points to one"
@@ -72,6 +73,10 @@ demo: install
 	$(BIN)/duikou demo-accounts
 	@echo ""
 	@echo "Duikou: http://$(DEMO_ADDRESS)/  (Ctrl-C 停止 / to stop)"
+	@# The background worker (large imports and exports, docs/guide/imports.md) runs beside the server in
+	@# the same shell and is stopped with it, however the server ends.
+	@$(BIN)/duikou db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/duikou runserver $(DEMO_ADDRESS) --noreload
 
 test: install
