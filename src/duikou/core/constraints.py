@@ -11,6 +11,8 @@ backstop at save time either way.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db.models import CheckConstraint, F, Q
@@ -28,60 +30,82 @@ class Unsupported(Exception):
     """The condition uses something this evaluator does not know."""
 
 
-def _value(instance, term):
-    if isinstance(term, F):
-        return _field_value(instance, term.name)
-    return term
+Predicate = Callable[[object], bool]
 
 
-def _field_value(instance, name: str):
-    field = instance._meta.get_field(name)
-    value = getattr(instance, field.attname)
-    if value is None and field.is_relation:
-        # A parent assigned but not saved yet (an earlier row of the same import) is not NULL.
-        related = instance._state.fields_cache.get(field.name)
-        if related is not None:
-            return related
-    return value
+def _reader(model, name: str) -> Callable[[object], object]:
+    """The value a condition compares for field `name` of an instance."""
+    field = model._meta.get_field(name)
+    attname = field.attname
+    if not field.is_relation:
+        return lambda instance: getattr(instance, attname)
+
+    def read(instance):
+        value = getattr(instance, attname)
+        if value is None:
+            # A parent assigned but not saved yet (an earlier row of the same import) is not NULL.
+            return instance._state.fields_cache.get(field.name)
+        return value
+
+    return read
 
 
-def _holds(instance, condition) -> bool:
+def _compile(model, condition) -> Predicate:
+    """`condition` (a Q tree) as a function of an instance, built once per model."""
     if isinstance(condition, Q):
-        results = (_holds(instance, child) for child in condition.children)
-        value = all(results) if condition.connector == Q.AND else any(results)
-        return not value if condition.negated else value
+        children = [_compile(model, child) for child in condition.children]
+        combine = all if condition.connector == Q.AND else any
+        if condition.negated:
+            return lambda instance: not combine(child(instance) for child in children)
+        return lambda instance: combine(child(instance) for child in children)
     if not isinstance(condition, tuple):
         raise Unsupported(condition)
     lookup, expected = condition
     name, _, operation = lookup.partition("__")
     operation = operation or "exact"
-    actual = _field_value(instance, name)
-    expected = _value(instance, expected)
+    actual = _reader(model, name)
+    if isinstance(expected, F):
+        other = _reader(model, expected.name)
+    else:
+        other = lambda instance, constant=expected: constant  # noqa: E731
     if operation == "isnull":
-        return (actual is None) == bool(expected)
+        return lambda instance: (actual(instance) is None) == bool(other(instance))
     if operation == "in":
-        return actual in expected
+        return lambda instance: actual(instance) in other(instance)
     if operation not in COMPARE:
         raise Unsupported(lookup)
-    if actual is None or expected is None:
-        return True  # SQL: a comparison with NULL is unknown, and CHECK passes on unknown
-    return COMPARE[operation](actual, expected)
+    compare = COMPARE[operation]
+
+    def holds(instance):
+        left, right = actual(instance), other(instance)
+        if left is None or right is None:
+            return True  # SQL: a comparison with NULL is unknown, and CHECK passes on unknown
+        return compare(left, right)
+
+    return holds
+
+
+@cache
+def _compiled(model) -> list[tuple[CheckConstraint, Predicate | None]]:
+    """Each check constraint of `model` with its predicate (None: only the database can evaluate it)."""
+    compiled = []
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, CheckConstraint):
+            try:
+                compiled.append((constraint, _compile(model, constraint.condition)))
+            except Unsupported:
+                compiled.append((constraint, None))
+    return compiled
 
 
 def validate_check_constraints(instance) -> None:
-    """Raise ValidationError with every violated check constraint's message (field errors when the
-    constraint names a `violation_error_code` field, else non-field); unsupported ones go to the database.
-    """
+    """Raise ValidationError with every violated check constraint's message; the ones this evaluator does
+    not understand are validated by the database (`CheckConstraint.validate`)."""
     errors = []
-    for constraint in instance._meta.constraints:
-        if not isinstance(constraint, CheckConstraint):
-            continue
-        try:
-            holds = _holds(instance, constraint.condition)
-        except Unsupported:
+    for constraint, holds in _compiled(type(instance)):
+        if holds is None:
             constraint.validate(type(instance), instance)
-            continue
-        if not holds:
+        elif not holds(instance):
             errors.append(ValidationError(constraint.get_violation_error_message(), code=constraint.name))
     if errors:
         raise ValidationError(errors)

@@ -45,6 +45,7 @@ _THOUSANDS = re.compile(r"(?<=\d)[,，'’ ](?=\d{3}(\D|$))")
 _NUMBER_WITH_UNIT = re.compile(
     r"^(?P<sign>[-+−])?(?P<number>\d+(?:\.\d*)?|\.\d+)\s*(?P<unit>万亿元?|十万元?|百万元?|千万元?|千元?|万元?|亿元?|元)?$"
 )
+_PLAIN_NUMBER = re.compile(r"\d{1,20}(?:\.\d{1,10})?")
 _CHINESE_NUMERAL_CHARS = set("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点负")
 
 
@@ -97,6 +98,8 @@ def parse_amount(value, *, unit: str | None = None) -> Decimal:
             raise AmountParseError(_("“{value}”不是金额").format(value=value))
         return to_yuan(Decimal(repr(value)), unit)
 
+    if _PLAIN_NUMBER.fullmatch(value if isinstance(value, str) else ""):
+        return to_yuan(Decimal(value), unit)  # most cells of a real file: the rest is for the others
     text = to_halfwidth(str(value)).strip()
     if not text:
         raise AmountParseError(_("金额为空"))

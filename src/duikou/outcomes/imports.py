@@ -65,13 +65,10 @@ class MeasurementImporter(ReferenceResolving, Importer):
         self.projects = {project.code: project for project in projects}
         self.seen: dict[tuple, int] = {}
 
-    def parse_cell(self, spec, raw, unit):
+    def cell_parser(self, spec, unit):
         if spec.kind == "number":
-            try:
-                return Decimal(to_halfwidth(str(raw)).replace(",", "").strip())
-            except InvalidOperation as error:
-                raise CellError(_("“{value}”不是数字").format(value=raw)) from error
-        return super().parse_cell(spec, raw, unit)
+            return _parse_number
+        return super().cell_parser(spec, unit)
 
     def build(self, row: ParsedRow, values: dict):
         problems = []
@@ -117,3 +114,10 @@ class MeasurementImporter(ReferenceResolving, Importer):
         if spec.kind == "indicator":
             return list(Indicator.objects.order_by("code").values_list("name", flat=True))
         return super().template_choices(spec)
+
+
+def _parse_number(raw) -> Decimal:
+    try:
+        return Decimal(to_halfwidth(str(raw)).replace(",", "").strip())
+    except InvalidOperation as error:
+        raise CellError(_("“{value}”不是数字").format(value=raw)) from error

@@ -31,6 +31,13 @@ class ReferenceResolving:
         self.default_programme = (
             self.programmes.get(DEFAULT_PROGRAMME) or Programme.objects.order_by("pk").first()
         )
+        self._resolved: dict[tuple[str, str], tuple] = {}  # the same names recur on every row
+
+    def _remembered(self, kind: str, text: str, resolve) -> tuple:
+        key = (kind, text)
+        if key not in self._resolved:
+            self._resolved[key] = resolve(text)
+        return self._resolved[key]
 
     def resolve_programme(self, text, problems: list, column: str = "programme"):
         if not text:
@@ -47,7 +54,7 @@ class ReferenceResolving:
     def resolve_supporter(self, text, problems: list, column: str = "supporter"):
         if not text:
             return None
-        supporter, message = self.organizations.supporter_of(text)
+        supporter, message = self._remembered("supporter", text, self.organizations.supporter_of)
         if supporter is None:
             problems.append((column, message))
         return supporter
@@ -55,7 +62,7 @@ class ReferenceResolving:
     def resolve_division(self, text, problems: list, column: str = "division"):
         if not text:
             return None
-        division, message = self.divisions.resolve(text)
+        division, message = self._remembered("division", text, self.divisions.resolve)
         if division is None:
             problems.append((column, message))
         return division

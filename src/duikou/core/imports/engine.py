@@ -17,8 +17,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from contextlib import nullcontext
-from pathlib import Path
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,11 +27,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..constraints import validate_check_constraints
+from ..bulk import BulkWriter
 from ..context import change_context
 from ..models import ImportBatch
 from .header import ColumnSpec, Header, locate_header
-from .reading import UnreadableFile, read_table
+from .reading import TableStream, UnreadableFile, open_table, read_table
+from .rules import ModelRules
 from .values import CellError, as_text, is_blank
 
 MAX_CHANGES_SHOWN = 200
@@ -66,7 +68,19 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "changed": 0, "unchanged": 0})
     changes: list[dict] = field(default_factory=list)
     batch_id: int | None = None
-    source_rows: list[list] = field(default_factory=list, repr=False)  # the cells read, for annotation
+    source: bytes | str | Path | None = field(default=None, repr=False)  # what was read
+
+    @cached_property
+    def source_rows(self) -> list[list]:
+        """Every cell of the file, read again when asked (for the copy with the mistakes marked)."""
+        if self.source is None:
+            return []
+        try:
+            return read_table(
+                self.source if isinstance(self.source, bytes) else Path(self.source).read_bytes()
+            ).rows
+        except UnreadableFile:
+            return []
 
     @property
     def is_valid(self) -> bool:
@@ -110,6 +124,13 @@ class Importer:
     unreadable (the error is already recorded): `build` must accept that. Values arrive parsed by kind
     ("amount" in yuan using the header's unit, "date", "int", "bool", "choice"); reference kinds arrive
     as text for `build`.
+
+    A file is read in chunks of `chunk_rows` rows (None: the whole file at once, for importers whose
+    rows refer to each other or whose `prepare` scans whole columns): `prepare(keys)` loads what a chunk
+    needs, its rows are validated, and — when the file has had no error so far and this is no dry run —
+    written before the next chunk is read, all inside one transaction that a later error rolls back.
+    With `bulk_writes`, new and changed rows are written with `core.bulk.BulkWriter` (COPY on
+    PostgreSQL) and change-logged there; otherwise each is `save()`d and logged by the signals.
     """
 
     kind = ""
@@ -117,10 +138,15 @@ class Importer:
     model = None
     columns: list[ColumnSpec] = []
     natural_key = "code"
+    chunk_rows: int | None = None
+    bulk_writes = False
+
+    def prepare_file(self) -> None:
+        """Load what every chunk needs, once per file (resolvers of names and codes)."""
 
     def prepare(self, keys: set[str]) -> None:
-        """Load what every row needs once per file: resolvers, and the stored objects whose natural keys
-        (`keys`, as the file writes them) the file names."""
+        """Load what a chunk's rows need: the stored objects whose natural keys (`keys`, as the file
+        writes them) the chunk names — and, for importers without `prepare_file`, the resolvers."""
 
     def build(self, row: ParsedRow, values: dict[str, Any]):
         raise NotImplementedError
@@ -149,24 +175,48 @@ class Importer:
         """Check (and unless `dry_run`, import) one file.
 
         Args:
-            source: the file's bytes, or its path on disk.
+            source: the file's bytes, or its path on disk (read as a stream: a large file is never
+                held in memory whole).
             filename: the name the user knows the file by (stored on the import batch).
             user: who imports, for the batch and the change log.
             dry_run: count and report, write nothing.
             progress: called every few thousand rows with (rows done, rows in the file).
         """
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
         self.progress = progress or (lambda done, total: None)
         result = ImportResult(
-            kind=self.kind, filename=filename, file_hash=hashlib.sha256(data).hexdigest(), dry_run=dry_run
+            kind=self.kind, filename=filename, file_hash=file_sha256(source), dry_run=dry_run
         )
+        result.source = source
         try:
-            table = read_table(data, filename)
+            table = open_table(source)
         except UnreadableFile as error:
             result.errors.append(RowError(None, "", "", str(error)))
             return result
-        result.source_rows = table.rows
-        header = locate_header(table.rows, self.columns)
+        header = self._header(table, result)
+        if header is None:
+            return result
+        self.header = header
+        self.rules = ModelRules(self.model)
+        self._readers = self._cell_readers(header)
+        self._first_row_of_key: dict[str, int] = {}
+        self.prepare_file()
+        try:
+            if dry_run:
+                with self.validation_context():
+                    self._read_chunks(table, result, writer=None)
+            else:
+                self._import(table, result, user)
+        except UnreadableFile as error:  # a stream that turns unreadable halfway (encoding)
+            result.errors.append(RowError(None, "", "", str(error)))
+            result.batch_id = None
+        if not result.rows and not result.errors:
+            result.errors.append(RowError(None, "", "", _("表头下面没有数据行。")))
+        result.errors.sort(key=lambda error: (error.row or 0, error.column))
+        self.progress(result.rows, result.rows)
+        return result
+
+    def _header(self, table: TableStream, result: ImportResult) -> Header | None:
+        header = locate_header(table.head, self.columns)
         if header is None:
             expected = "、".join(str(spec.label) for spec in self.columns if spec.required)
             result.errors.append(
@@ -177,7 +227,7 @@ class Importer:
                     _("找不到表头：前 30 行中没有包含这些列的行：{columns}。").format(columns=expected),
                 )
             )
-            return result
+            return None
         missing = [spec for spec in self.columns if spec.required and spec.name not in header.columns]
         for spec in missing:
             result.errors.append(
@@ -188,73 +238,110 @@ class Importer:
                     _("缺少必填列“{column}”。").format(column=spec.label),
                 )
             )
-        if missing:
-            return result
-        self.header = header
-        self.table_rows = table.rows
+        return None if missing else header
+
+    def _import(self, table: TableStream, result: ImportResult, user) -> None:
+        """Read, validate and write chunk by chunk in one transaction; roll it all back on any error, and
+        when nothing changed (re-importing a file records no batch)."""
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                kind=ImportBatch.Kind.IMPORT,
+                label=result.filename[:200],
+                file_hash=result.file_hash,
+                created_by=user if getattr(user, "pk", None) else None,
+                parameters={"importer": self.kind},
+            )
+            self.batch = batch
+            note = f"import {self.kind}"
+            with (
+                change_context(user=user, source="import", import_batch=batch, note=note),
+                self.validation_context(),
+            ):
+                writer = BulkWriter() if self.bulk_writes else None
+                self._read_chunks(table, result, writer=writer or _SAVE_EACH)
+            if result.errors or not (result.counts["new"] or result.counts["changed"]):
+                transaction.set_rollback(True)
+                return
+            batch.counts = dict(result.counts)
+            batch.finished = timezone.now()
+            batch.save(update_fields=["counts", "finished"])
+        result.batch_id = batch.pk
+
+    def _read_chunks(self, table: TableStream, result: ImportResult, writer) -> None:
+        header = self.header
+        rows = enumerate(table.rows(), start=1)  # Excel's row numbers
+        data_rows = ((number, raw) for number, raw in rows if number > header.row_index + 1)
+        size = self.chunk_rows or float("inf")
+        total = max(table.estimated_rows - header.row_index - 1, 0)
+        chunk: list[tuple[int, list]] = []
+        for item in data_rows:
+            chunk.append(item)
+            if len(chunk) >= size:
+                self._chunk(chunk, result, writer)
+                chunk = []
+                self.progress(result.rows, max(total, result.rows))
+        if chunk:
+            self._chunk(chunk, result, writer)
+
+    def _chunk(self, chunk: list[tuple[int, list]], result: ImportResult, writer) -> None:
+        self.table_rows = [raw for _number, raw in chunk]
         self.prepare(self.column_texts(self.natural_key))
-        with self.validation_context():
-            parsed = self._parse_rows(table.rows, header, result)
-        if not parsed and not result.errors:
-            result.errors.append(RowError(None, "", "", _("表头下面没有数据行。")))
-        self.progress(len(table.rows) - header.row_index - 1, len(table.rows) - header.row_index - 1)
-        result.rows = len(parsed)
-        self._check_duplicate_keys(parsed, header, result)
+        parsed = []
+        for number, raw in chunk:
+            row = self._parse_row(number, raw, result)
+            if row is not None:
+                parsed.append(row)
+                if len(parsed) % PROGRESS_EVERY == 0:
+                    self.progress(result.rows + len(parsed), 0)
+        result.rows += len(parsed)
+        self._check_duplicate_keys(parsed, result)
         if result.errors:
-            return result
+            return  # keep validating the rest of the file, but write nothing more
         self._compare(parsed, result)
-        if dry_run or not (result.counts["new"] or result.counts["changed"]):
-            return result
-        self._commit(parsed, result, user)
-        return result
+        if writer is not None:
+            self._write(parsed, writer)
 
     def column_texts(self, name: str) -> set[str]:
-        """The distinct non-blank cells of one column (as text), e.g. the project codes a file names,
-        for `prepare` to load their objects in one query."""
+        """The distinct non-blank cells of one column (as text) in the rows being read, e.g. the project
+        codes a chunk names, for `prepare` to load their objects in one query."""
         column = self.header.columns.get(name) if name else None
         if column is None:
             return set()
         return {
-            as_text(row[column])
-            for row in self.table_rows[self.header.row_index + 1 :]
-            if column < len(row) and not is_blank(row[column])
+            as_text(row[column]) for row in self.table_rows if column < len(row) and not is_blank(row[column])
         }
 
-    def _parse_rows(self, rows: list[list], header: Header, result: ImportResult) -> list[ParsedRow]:
-        parsed = []
-        total = len(rows) - header.row_index - 1
-        for index in range(header.row_index + 1, len(rows)):
-            done = index - header.row_index - 1
-            if done % PROGRESS_EVERY == 0:
-                self.progress(done, total)
-            raw = rows[index]
-            cells = {
-                name: (raw[column] if column < len(raw) else None) for name, column in header.columns.items()
-            }
-            if all(is_blank(value) for value in cells.values()):
-                continue  # blank lines between blocks, or the sheet's formatted-but-empty tail
-            row = ParsedRow(number=index + 1, cells=cells)
-            errors = self._build_row(row, header)
-            result.errors.extend(errors)
-            parsed.append(row)
-        return parsed
-
-    def _build_row(self, row: ParsedRow, header: Header) -> list[RowError]:
-        errors, values = [], {}
+    # -- one row --------------------------------------------------------------------------------------------
+    def _cell_readers(self, header: Header) -> list[tuple[ColumnSpec, int, Callable]]:
+        """(spec, column index, reader) for each column present; a reader remembers what each distinct
+        text read as (a year, a division name, 是/否 repeat on every row)."""
+        readers = []
         for spec in self.columns:
-            if spec.name not in header.columns:
-                continue
-            raw = row.cells[spec.name]
-            if is_blank(raw):
-                if spec.required:
-                    errors.append(self._error(row, spec.name, raw, _("必填项为空。")))
-                values[spec.name] = None
-                continue
-            try:
+            if spec.name in header.columns:
                 unit = header.units.get(spec.name) or header.table_unit
-                values[spec.name] = self.parse_cell(spec, raw, unit)
-            except CellError as error:
-                errors.append(self._error(row, spec.name, raw, str(error)))
+                readers.append((spec, header.columns[spec.name], _remembering(self.cell_parser(spec, unit))))
+        return readers
+
+    def _parse_row(self, number: int, raw: list, result: ImportResult) -> ParsedRow | None:
+        width = len(raw)
+        cells = {
+            spec.name: (raw[column] if column < width else None) for spec, column, _read in self._readers
+        }
+        if all(is_blank(value) for value in cells.values()):
+            return None  # blank lines between blocks, or the sheet's formatted-but-empty tail
+        row = ParsedRow(number=number, cells=cells)
+        errors, values = [], {}
+        for spec, _column, read in self._readers:
+            raw_value = cells[spec.name]
+            value = read(raw_value)
+            if value is _BLANK:
+                if spec.required:
+                    errors.append(self._error(row, spec.name, raw_value, _("必填项为空。")))
+                values[spec.name] = None
+            elif type(value) is CellError:
+                errors.append(self._error(row, spec.name, raw_value, str(value)))
+            else:
+                values[spec.name] = value
         try:
             # Built even when a cell was unreadable, so that unknown names in the same row are reported
             # too; the model's rules run only on a complete row.
@@ -267,40 +354,36 @@ class Importer:
             errors += self._validation_errors(row, error)
         else:
             row.instance = instance
-        return errors
+        result.errors.extend(errors)
+        return row
 
     def validate(self, instance) -> None:
-        """The model's rules, without a query per row: fields and `clean()` as `full_clean()` runs them,
-        references the resolvers found left out (they exist), check constraints evaluated in Python
-        (core.constraints); uniqueness is the importer's (natural keys), and the database backstops all.
-        """
-        references = [
-            field.name
-            for field in instance._meta.concrete_fields
-            if field.is_relation and getattr(instance, field.attname) is not None
-        ]
-        instance.full_clean(exclude=references, validate_unique=False, validate_constraints=False)
-        validate_check_constraints(instance)
+        """The model's rules without a query per row (`rules.ModelRules`): fields and `clean()` as
+        `full_clean()` runs them, references the resolvers found left out (they exist), check constraints
+        in Python; uniqueness is the importer's (natural keys), and the database backstops all."""
+        self.rules.validate(instance)
 
     def validation_context(self):
         """A context kept open while the rows are validated (e.g. the pairings preloaded)."""
         return nullcontext()
 
-    def parse_cell(self, spec: ColumnSpec, raw, unit: str | None):
+    def cell_parser(self, spec: ColumnSpec, unit: str | None) -> Callable:
+        """The function that reads a non-blank cell of `spec`'s column, raising `CellError`."""
         from . import values as cell
 
         if spec.kind == "amount":
-            return cell.parse_amount_cell(raw, unit or spec.unit)
+            return lambda raw: cell.parse_amount_cell(raw, unit or spec.unit)
         if spec.kind == "date":
-            return cell.parse_date(raw)
+            return cell.parse_date
         if spec.kind == "int":
-            return cell.parse_int(raw)
+            return cell.parse_int
         if spec.kind == "bool":
-            return cell.parse_bool(raw)
+            return cell.parse_bool
         if spec.kind == "choice":
             lookup = cell.choice_lookup(spec.choices)
-            return cell.parse_choice(raw, lookup, [str(label) for _, label in spec.choices])
-        return cell.parse_text(raw)
+            labels = [str(label) for _, label in spec.choices]
+            return lambda raw: cell.parse_choice(raw, lookup, labels)
+        return cell.parse_text
 
     def _validation_errors(self, row: ParsedRow, error: ValidationError) -> list[RowError]:
         """Model errors keyed by field, put on the column that feeds the field (else the row as a whole)."""
@@ -324,10 +407,10 @@ class Importer:
         value = "" if raw is None else as_text(raw)  # 700.0 from a spreadsheet shows as 700
         return RowError(row.number, column, value, str(message), self.header.columns.get(spec_name))
 
-    def _check_duplicate_keys(self, parsed: list[ParsedRow], header: Header, result: ImportResult) -> None:
+    def _check_duplicate_keys(self, parsed: list[ParsedRow], result: ImportResult) -> None:
         if not self.natural_key:
             return  # e.g. the ledger: identical rows are separate postings
-        first_row: dict[str, int] = {}
+        first_row = self._first_row_of_key
         for row in parsed:
             key = row.cells.get(self.natural_key)
             if is_blank(key):
@@ -344,8 +427,8 @@ class Importer:
                 )
             else:
                 first_row[key] = row.number
-        result.errors.sort(key=lambda error: (error.row or 0, error.column))
 
+    # -- comparing and writing --------------------------------------------------------------------------
     def _compare(self, parsed: list[ParsedRow], result: ImportResult) -> None:
         from ..changelog import serialize_object
 
@@ -355,14 +438,12 @@ class Importer:
                 if len(result.changes) < MAX_CHANGES_SHOWN:
                     result.changes.append({"row": row.number, "key": self._key(row), "action": "new"})
                 continue
-            before, after = serialize_object(row.existing), serialize_object(row.instance)
-            ignored = {"id", "created", "last_updated"}
-            row.changed_fields = sorted(
-                k for k in after if k not in ignored and before.get(k) != after.get(k)
-            )
+            stored, read = row.existing.__dict__, row.instance.__dict__
+            row.changed_fields = [name for name in self._compared_fields if stored[name] != read[name]]
             if row.changed_fields:
                 result.counts["changed"] += 1
                 if len(result.changes) < MAX_CHANGES_SHOWN:
+                    before, after = serialize_object(row.existing), serialize_object(row.instance)
                     result.changes.append(
                         {
                             "row": row.number,
@@ -377,29 +458,78 @@ class Importer:
             else:
                 result.counts["unchanged"] += 1
 
+    @cached_property
+    def _compared_fields(self) -> list[str]:
+        """What makes a row "changed": every stored field but the key and the timestamps."""
+        ignored = {"id", "created", "last_updated"}
+        return sorted(f.attname for f in self.model._meta.concrete_fields if f.attname not in ignored)
+
     def _key(self, row: ParsedRow) -> str:
         return str(getattr(row.instance, self.natural_key, "")) if self.natural_key else str(row.instance)
 
-    def _commit(self, parsed: list[ParsedRow], result: ImportResult, user) -> None:
-        with transaction.atomic():
-            batch = ImportBatch.objects.create(
-                kind=ImportBatch.Kind.IMPORT,
-                label=result.filename[:200],
-                file_hash=result.file_hash,
-                created_by=user if getattr(user, "pk", None) else None,
-                parameters={"importer": self.kind},
-            )
-            with change_context(user=user, source="import", import_batch=batch, note=f"import {self.kind}"):
-                for row in parsed:
-                    if row.existing is None or row.changed_fields:
-                        self.save(row, batch)
-            batch.counts = dict(result.counts)
-            batch.finished = timezone.now()
-            batch.save(update_fields=["counts", "finished"])
-        result.batch_id = batch.pk
+    def _write(self, parsed: list[ParsedRow], writer) -> None:
+        if writer is _SAVE_EACH:
+            for row in parsed:
+                if row.existing is None or row.changed_fields:
+                    self.save(row, self.batch)
+            return
+        new = [row.instance for row in parsed if row.existing is None]
+        changed = [row for row in parsed if row.changed_fields]
+        if new:
+            writer.create(self.model, new)
+        if changed:
+            writer.update(self.model, [row.instance for row in changed], [row.existing for row in changed])
 
     def save(self, row: ParsedRow, batch: ImportBatch) -> None:
         row.instance.save()
+
+
+_SAVE_EACH = object()  # the writer of importers without bulk writes: `Importer.save` per row
+_BLANK = object()  # what a cell reader returns for a blank-looking cell
+MEMO_LIMIT = 50_000  # distinct texts remembered per column; past it the memo starts again
+
+
+def _remembering(parse: Callable) -> Callable:
+    """`parse` wrapped to return `_BLANK` for blank-looking cells and a `CellError` (not raise it), and to
+    remember the outcome for each distinct text."""
+    memo: dict = {}
+
+    def read(raw):
+        if type(raw) is not str:
+            if raw is None:
+                return _BLANK
+            try:
+                return parse(raw)
+            except CellError as error:
+                return error
+        outcome = memo.get(raw, _BLANK_UNSEEN)
+        if outcome is _BLANK_UNSEEN:
+            if is_blank(raw):
+                outcome = _BLANK
+            else:
+                try:
+                    outcome = parse(raw)
+                except CellError as error:
+                    outcome = error
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[raw] = outcome
+        return outcome
+
+    return read
+
+
+_BLANK_UNSEEN = object()
+
+
+def file_sha256(source: bytes | str | Path) -> str:
+    if isinstance(source, bytes):
+        return hashlib.sha256(source).hexdigest()
+    digest = hashlib.sha256()
+    with open(source, "rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 class RowErrors(Exception):

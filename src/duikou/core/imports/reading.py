@@ -4,13 +4,22 @@ Spreadsheets (xlsx, xls, ods) are read with python-calamine (a Rust reader, ~15�
 TSV are decoded as UTF-8 (with or without BOM) when they are valid UTF-8, else as GB18030 (a superset of
 GBK, what Chinese Windows writes); the delimiter is the one that splits the first lines most evenly.
 The format is taken from the content, not the file name: a binary renamed .xlsx is refused clearly.
+
+`open_table` reads a file as a stream — the first rows (where the header is) and then the rest lazily —
+so an import of a million-row CSV holds one chunk of rows at a time, never the file (issue 4: ≤ 500 MB).
+`read_table` reads everything at once, for the annotated copy of a file with mistakes.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -32,6 +41,116 @@ class Table:
     encoding: str = ""  # CSV/TSV only
     sheet: str = ""
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row0, col0, row1, col1)
+
+
+HEAD_ROWS = 30  # rows read ahead for finding the header (header.MAX_HEADER_SCAN)
+
+
+@dataclass
+class TableStream:
+    """A table read lazily: `head` holds its first rows; `rows()` yields every row from the first."""
+
+    head: list[list]
+    format: str
+    rest: Iterator[list]
+    estimated_rows: int  # for progress; exact for spreadsheets, from the line count for CSV
+    encoding: str = ""
+    sheet: str = ""
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def rows(self) -> Iterator[list]:
+        yield from self.head
+        yield from self.rest
+
+
+def open_table(source: bytes | str | Path) -> TableStream:
+    """The table in `source` (the file's bytes, or its path), read lazily.
+
+    Raises:
+        UnreadableFile: as `read_table`.
+    """
+    if isinstance(source, bytes):
+        stream, size = io.BytesIO(source), len(source)
+    else:
+        stream, size = open(source, "rb"), os.path.getsize(source)  # noqa: SIM115 (closed by the reader)
+    start = stream.read(MAX_SNIFF_BYTES)
+    if not start.strip() and size <= MAX_SNIFF_BYTES:
+        stream.close()
+        raise UnreadableFile(_("文件为空。"))
+    if start.startswith(ZIP_MAGIC) or start.startswith(OLE_MAGIC):
+        stream.seek(0)
+        data = stream.read()
+        stream.close()
+        table = _read_workbook(data, "")
+        rows = table.rows
+        return TableStream(
+            head=rows[:HEAD_ROWS],
+            rest=iter(rows[HEAD_ROWS:]),
+            format=table.format,
+            estimated_rows=len(rows),
+            sheet=table.sheet,
+            merged=table.merged,
+        )
+    if b"\x00" in start and not start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        stream.close()
+        raise UnreadableFile(_("文件不是表格（xlsx、xls、ods、csv 或 tsv），可能已损坏或扩展名不对。"))
+    return _stream_delimited(stream, start, size)
+
+
+def _stream_delimited(stream, start: bytes, size: int) -> TableStream:
+    encoding = _sniff_encoding(start, complete=size <= len(start))
+    stream.seek(0)
+    if encoding == "utf-8-sig":
+        stream.read(3)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    sample_text = start.decode(encoding, errors="ignore")
+    sample = sample_text.splitlines()[:20]
+    delimiter = "\t" if _spread(sample, "\t") > _spread(sample, ",") else ","
+    reader = _decoded_rows(csv.reader(text, delimiter=delimiter), stream)
+    head = list(itertools.islice(reader, HEAD_ROWS))
+    lines_in_start = max(start.count(b"\n"), 1)
+    estimated = max(len(head), round(size / len(start) * lines_in_start))
+    return TableStream(
+        head=head,
+        rest=reader,
+        format="tsv" if delimiter == "\t" else "csv",
+        encoding=encoding,
+        estimated_rows=estimated,
+    )
+
+
+def _decoded_rows(reader, stream) -> Iterator[list]:
+    """The reader's rows; a byte sequence invalid in the detected encoding is a clear error, not a crash."""
+    try:
+        yield from reader
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            _("文件第 {line} 行附近的文字编码与文件开头不一致（{encoding}）。请另存为 UTF-8 后重试。").format(
+                line=reader.line_num + 1, encoding=error.encoding
+            )
+        ) from error
+    finally:
+        stream.close()
+
+
+def _sniff_encoding(start: bytes, *, complete: bool) -> str:
+    """The encoding of a delimited file from its first bytes: UTF-8 (BOM or not), UTF-16 with a BOM,
+    else GB18030 (a superset of GBK). A multi-byte character cut at the end of the sample is allowed."""
+    if start.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(start, final=complete)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(start, final=complete)
+        return "gb18030"
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(_("无法识别文件的文字编码（支持 UTF-8、GBK、GB18030）。")) from error
 
 
 def read_table(data: bytes, filename: str = "") -> Table:
