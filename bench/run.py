@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+from exports import EXPORTS_DOC_END, EXPORTS_DOC_START, RUNS, render_exports_section, summarise_exports
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -478,11 +479,14 @@ def run_once(args: argparse.Namespace, scale: str) -> dict:
     dashboard = time_pages("dashboard.py", load_url, args.dashboard_runs)
     log(f"timing: list pages against hand-written SQL ({args.dashboard_runs} requests each)")
     lists = time_pages("lists.py", load_url, args.dashboard_runs)
+    log("timing: XLSX and CSV export of 100,000 ledger rows against openpyxl's writer (bench/exports.py)")
+    exports = time_pages("exports.py", load_url, RUNS)
 
     result = {
         "our_load": ours,
         "dashboard": dashboard,
         "lists": lists,
+        "exports": exports,
         "rows": expected,
         "csv_bytes": sum(e.path.stat().st_size for e in exports),
     }
@@ -532,7 +536,15 @@ def machine_facts(server: str) -> dict:
 
 # What a run measures: the code, its dependencies and this script. The run's own outputs (latest.json,
 # docs/performance.md) are left out, or every run after the first would count as uncommitted.
-MEASURED_PATHS = ["src", "pyproject.toml", "Makefile", "bench/run.py", "bench/dashboard.py", "bench/lists.py"]
+MEASURED_PATHS = [
+    "src",
+    "pyproject.toml",
+    "Makefile",
+    "bench/run.py",
+    "bench/dashboard.py",
+    "bench/lists.py",
+    "bench/exports.py",
+]
 
 
 def git_facts() -> dict:
@@ -614,6 +626,7 @@ def summarise(args: argparse.Namespace, scale: str, runs: list[dict]) -> dict:
         },
         "dashboard": summarise_dashboard(scale, runs),
         "lists": summarise_lists(runs),
+        "exports": summarise_exports([run["exports"] for run in runs]),
     }
 
 
@@ -932,6 +945,7 @@ def main(argv: list[str] | None = None) -> None:
     update_performance_doc(render_section(results))
     update_performance_doc(render_dashboard_section(results), DASHBOARD_DOC_START, DASHBOARD_DOC_END)
     update_performance_doc(render_lists_section(results), LISTS_DOC_START, LISTS_DOC_END)
+    update_performance_doc(rewrap(render_exports_section(results)), EXPORTS_DOC_START, EXPORTS_DOC_END)
     print_summary(results)
 
 

@@ -180,12 +180,13 @@ def write_xlsx(table: Table, queryset, target, *, sheet_name: str) -> None:
     Bold shaded header, frozen under the header; money in yuan as numbers shown `#,##0.00`; dates as
     Excel dates shown `yyyy-mm-dd`; empty values as blank cells.
     """
-    columns = table.visible_columns
+    write_xlsx_rows(table.visible_columns, export_rows(table, queryset), target, sheet_name=sheet_name)
+
+
+def write_xlsx_rows(columns: list[Column], rows: Iterable[list], target, *, sheet_name: str) -> None:
+    """`write_xlsx` of rows already read (`export_rows`): the writer alone, as bench/exports.py times it."""
     labels = _unique_labels(columns)
-    records = (
-        dict(zip(labels, [_xlsx_cell(value) for value in row], strict=True))
-        for row in export_rows(table, queryset)
-    )
+    records = (dict(zip(labels, [_xlsx_cell(value) for value in row], strict=True)) for row in rows)
     first = next(records, None)
     # The writer takes its header from the first record: an empty view is the header over one blank row
     # (a row of blanks writes no cells, so the sheet is the header alone).
