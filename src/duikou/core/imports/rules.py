@@ -56,7 +56,7 @@ class ModelRules:
             if field.blank and value in field.empty_values:
                 continue
             limit = self._plain_text_limits.get(field.attname)
-            if limit is not None and type(value) is str and len(value) <= limit and "\x00" not in value:
+            if limit is not None and type(value) is str and 0 < len(value) <= limit and "\x00" not in value:
                 continue  # what CharField.clean() would find, without remembering a million names
             limits = self._decimal_limits.get(field.attname)
             if limits is not None and _fits(value, *limits):
