@@ -65,6 +65,9 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
     add_permission: str | None = None
     export_stem = "export"
     import_kind: str | None = None  # the import (core.imports.registry) behind the "导入" button
+    # More files of the current view next to 导出 CSV / Excel: (name, label, URL name), the URL given the
+    # list's filters (projects: the 年度项目计划表).
+    extra_exports: tuple[tuple[str, str, str], ...] = ()
 
     def get_queryset(self):
         return self.queryset.all()
@@ -160,6 +163,10 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
             all_columns=table.columns,
             visible_names=[column.name for column in table.visible_columns],
             export_links={fmt: querystring(params, export=fmt) for fmt in FORMATS},
+            extra_export_links=[
+                {"name": name, "label": label, "url": reverse(url_name) + querystring(params)}
+                for name, label, url_name in self.extra_exports
+            ],
             clear_url=self.request.path,
             add_url_name=self.add_url_name if self._may_add() else None,
             import_kind=self.import_kind if self._may_add() else None,

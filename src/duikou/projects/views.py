@@ -1,13 +1,22 @@
-"""Project registry pages: the list, one project, data entry and lifecycle moves."""
+"""Project registry pages: the list, one project, data entry, lifecycle moves and the annual plan table."""
 
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 
-from duikou.core.views import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView
+from duikou.core.views import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, querystring
 from duikou.funds.services import fund_totals, running_balances
 
 from .filtersets import ProjectFilterSet
 from .forms import ProjectForm, ProjectTransitionForm
 from .models import Project
+from .plan_table import build_plan_table, write_plan_table
 from .services import transition_project
 from .tables import ProjectTable
 
@@ -21,6 +30,7 @@ class ProjectListView(ObjectListView):
     add_permission = "projects.add_project"
     export_stem = "projects"
     import_kind = "projects"
+    extra_exports = (("plan_table", _("导出年度计划表"), "projects:plan_table"),)
 
 
 class ProjectView(ObjectDetailView):
@@ -74,3 +84,32 @@ class ProjectTransitionView(ObjectActionView):
             note=form.cleaned_data["note"],
         )
         return _("状态已变更为“{status}”。").format(status=change.get_to_status_display()), self.object
+
+
+class ProjectPlanTableView(LoginRequiredMixin, View):
+    """The statutory annual plan table (年度项目计划表) of the list's filters, which must name one plan year.
+
+    Without a year (or with a filter the list refuses) it goes back to the list with the reason.
+    """
+
+    def get(self, request):
+        filterset = ProjectFilterSet(request.GET, queryset=Project.objects.all(), request=request)
+        year = filterset.form.cleaned_data.get("plan_year") if filterset.is_valid() else None
+        if year is None:
+            if filterset.is_valid():
+                messages.error(request, _("请先在筛选中选择计划年度：年度计划表按一个计划年度编制。"))
+            else:
+                messages.error(request, _("筛选条件有误，无法导出年度计划表。"))
+            return redirect(reverse("projects:project_list") + querystring(request.GET))
+        supporter = filterset.form.cleaned_data.get("supporter")
+        plan = build_plan_table(filterset.qs, year=int(year), supporter=supporter)
+        # Not a `with` block: FileResponse closes (and so removes) the file once it is sent.
+        handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+        write_plan_table(plan, handle)
+        handle.seek(0)
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"{plan.title}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )

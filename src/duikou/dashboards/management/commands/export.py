@@ -3,8 +3,9 @@
 The filters are the list page's own (its FilterSet: `plan_year=2024`, `status=under_construction`,
 `aid_amount_min=500` …), so a file and the page agree; `supporter` and `division` also take a name or a
 code. `--template` writes the import template's shape instead (amounts in 万元), as XLSX or CSV, which
-imports back unchanged. Exit status 2 for usage errors (unknown kind, a filter the list does not know, a
-bad value).
+imports back unchanged. `duikou export plan-table -o F plan_year=2024 [supporter=浙江省]` writes the
+statutory 年度项目计划表 of the project list's filters. Exit status 2 for usage errors (unknown kind, a filter
+the list does not know, a bad value).
 Progress of exports above PROGRESS_MIN_ROWS rows goes to stderr (`--no-progress` hides it).
 """
 
@@ -23,6 +24,7 @@ from duikou.core.jobs.exporting import write_export
 from duikou.core.progress import TerminalProgress
 from duikou.geo.models import DivisionResolver
 from duikou.parties.models import OrganizationResolver
+from duikou.projects.plan_table import build_plan_table, write_plan_table
 
 LISTS = {
     "projects": "duikou.projects.views.ProjectListView",
@@ -34,6 +36,8 @@ LISTS = {
     "organizations": "duikou.parties.views.OrganizationListView",
 }
 
+# The statutory 年度项目计划表 of the project list's filters (projects.plan_table), one plan year, XLSX only.
+PLAN_TABLE = "plan-table"
 PROGRESS_MIN_ROWS = 10_000  # below this an export takes about a second: no progress lines
 
 
@@ -47,7 +51,7 @@ class Command(BaseCommand):
         return parser
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help=f"one of: {', '.join(LISTS)}")
+        parser.add_argument("kind", help=f"one of: {', '.join([*LISTS, PLAN_TABLE])}")
         parser.add_argument("filters", nargs="*", metavar="name=value", help="the list page's filters")
         parser.add_argument("--format", choices=FORMATS, default="xlsx")
         parser.add_argument("-o", "--output", required=True, help="the file to write")
@@ -73,11 +77,10 @@ class Command(BaseCommand):
         no_progress=False,
         **options,
     ):
-        if kind not in LISTS:
-            raise CommandError(
-                f"不认识的清单“{kind}”；可用：{', '.join(LISTS)}。 Unknown kind {kind!r}.", returncode=2
-            )
-        view = import_string(LISTS[kind])
+        if kind not in LISTS and kind != PLAN_TABLE:
+            kinds = ", ".join([*LISTS, PLAN_TABLE])
+            raise CommandError(f"不认识的清单“{kind}”；可用：{kinds}。 Unknown kind {kind!r}.", returncode=2)
+        view = import_string(LISTS["projects" if kind == PLAN_TABLE else kind])
         query = self.query(filters)
         unknown = sorted(set(query) - self.filter_names(view.filterset_class))
         if unknown:
@@ -90,7 +93,9 @@ class Command(BaseCommand):
             problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
             raise CommandError(f"筛选条件有误 / invalid filters: {problems}", returncode=2)
         path = Path(output)
-        if template:
+        if kind == PLAN_TABLE:
+            count = self.write_plan_table(filterset, path, format, template)
+        elif template:
             if kind not in IMPORTERS:
                 raise CommandError(f"“{kind}”没有导入模板。 No import template for {kind!r}.", returncode=2)
             importer = importer_for(kind)
@@ -115,6 +120,25 @@ class Command(BaseCommand):
             if terminal:
                 terminal.finish()
         self.stdout.write(f"已导出 {count} 条到 {path} / exported {count} rows to {path}")
+
+    @staticmethod
+    def write_plan_table(filterset, path: Path, format: str, template: bool) -> int:
+        """The 年度项目计划表 of the filtered projects; the filters must name the plan year."""
+        if format != "xlsx" or template:
+            raise CommandError(
+                "年度计划表只有 XLSX 格式，没有导入模板。 The plan table is an XLSX only, with no template.",
+                returncode=2,
+            )
+        year = filterset.form.cleaned_data.get("plan_year")
+        if year is None:
+            raise CommandError(
+                "年度计划表须指定计划年度，如 plan_year=2024。 The plan table needs plan_year=<year>.",
+                returncode=2,
+            )
+        supporter = filterset.form.cleaned_data.get("supporter")
+        plan = build_plan_table(filterset.qs, year=int(year), supporter=supporter)
+        write_plan_table(plan, str(path))
+        return plan.project_count
 
     @staticmethod
     def filter_names(filterset_class) -> set[str]:
