@@ -198,7 +198,11 @@ class BulkWriter:
         values = [[getattr(instance, name) for name in columns] + [instance.pk] for instance in instances]
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
-                cursor.execute(f'CREATE TEMPORARY TABLE "_duikou_update" (LIKE "{table}") ON COMMIT DROP')
+                column_sql = ", ".join(f'"{name}"' for name in [*columns, "id"])
+                cursor.execute(  # the columns' types, without their constraints
+                    f'CREATE TEMPORARY TABLE "_duikou_update" ON COMMIT DROP AS '
+                    f'SELECT {column_sql} FROM "{table}" WITH NO DATA'
+                )
                 self._copy("_duikou_update", [*columns, "id"], values)
                 assignments = ", ".join(f'"{name}" = s."{name}"' for name in columns)
                 cursor.execute(
