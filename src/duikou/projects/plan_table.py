@@ -22,6 +22,7 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 
 from duikou.core.money import WAN
+from duikou.programmes.models import Programme
 
 from .models import Project
 
@@ -117,9 +118,15 @@ def build_plan_table(queryset, *, year: int, supporter=None) -> PlanTable:
     return PlanTable(
         year=year,
         supporter_name=supporter.name if supporter is not None else "",
-        programme_name=programme_name or _("援疆"),
+        # No project: the programme's name still titles the (empty) table.
+        programme_name=programme_name or _default_programme_name(),
         sections=list(sections.values()),
     )
+
+
+def _default_programme_name() -> str:
+    programme = Programme.objects.order_by("code").first()
+    return programme.short_name if programme else ""
 
 
 def in_wan(amount: Decimal) -> float:
