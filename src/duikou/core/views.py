@@ -125,7 +125,7 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
             download_name=filename,
             parameters={
                 "view": f"{type(self).__module__}.{type(self).__qualname__}",
-                "query": params.urlencode(),
+                "query": self.request.GET.urlencode(),  # as the page had it: a bound FilterSet
                 "columns": [column.name for column in self.table.visible_columns],
                 "sort": self.request.GET.get("sort"),
                 "format": export_format,

@@ -104,7 +104,9 @@ def test_a_large_export_runs_in_the_background_and_equals_the_direct_download(
 
 def test_only_the_owner_downloads_a_background_export(officer, projects, settings, client):
     settings.BACKGROUND_EXPORT_ROWS = 10
-    job = export_in_background(officer, "export=csv")
+    job = export_in_background(officer, "export=csv")  # no filter at all: the whole list
+    assert (job.state, job.result["rows"]) == (JobState.SUCCEEDED, 30)
+    assert officer.get(reverse("core:job_download", args=[job.pk])).status_code == 200
     officer.force_login(make_user("other", is_superuser=True))
 
     assert officer.get(reverse("core:job", args=[job.pk])).status_code == 404
