@@ -172,6 +172,8 @@ def test_amounts_show_two_decimals_and_the_sheet_prints_landscape_fit_to_width(p
 
 
 def test_all_supporters_leave_the_name_out_and_an_empty_year_is_a_zero_total():
+    make_programme()  # no project to name it: the title takes the programme's short name
+
     sheet = plan_sheet(year=2030)
 
     assert sheet["A1"].value == "2030年度上海市对口援疆项目计划表"
