@@ -491,18 +491,15 @@ MEMO_LIMIT = 50_000  # distinct texts remembered per column; past it the memo st
 
 def _remembering(parse: Callable) -> Callable:
     """`parse` wrapped to return `_BLANK` for blank-looking cells and a `CellError` (not raise it), and to
-    remember the outcome for each distinct text."""
+    remember the outcome for each distinct cell (text, or a spreadsheet's number or date)."""
     memo: dict = {}
 
     def read(raw):
-        if type(raw) is not str:
-            if raw is None:
-                return _BLANK
-            try:
-                return parse(raw)
-            except CellError as error:
-                return error
-        outcome = memo.get(raw, _BLANK_UNSEEN)
+        if raw is None:
+            return _BLANK
+        # 1, 1.0 and True are equal keys; a spreadsheet's cell types must not share outcomes.
+        key = raw if type(raw) is str else (type(raw), raw)
+        outcome = memo.get(key, _BLANK_UNSEEN)
         if outcome is _BLANK_UNSEEN:
             if is_blank(raw):
                 outcome = _BLANK
@@ -513,7 +510,7 @@ def _remembering(parse: Callable) -> Callable:
                     outcome = error
             if len(memo) >= MEMO_LIMIT:
                 memo.clear()
-            memo[raw] = outcome
+            memo[key] = outcome
         return outcome
 
     return read

@@ -1,0 +1,345 @@
+"""The import benchmark (issue 4, item 7): the annual-plan import against raw PostgreSQL `COPY` of the same
+rows, the XLSX import against reading the workbook alone, and the peak memory of a 1,000,000-row import.
+
+**The file.** The stored projects of the loaded data set, written as rows of the import template (what
+`duikou export projects --template` writes), keeping those the importer's own check accepts — the data set
+plants anomalies (sums that don't add up, unpaired supporters) that an import rightly refuses — and
+repeated with new codes (BENCH-0000001 …) up to `--rows` rows. So every row is new, valid and fully
+validated: header found, cells normalised, supporter / division / category resolved, the model's rules,
+the pairing check, duplicate codes, and the writes with one change-log row per project.
+
+**Ours.** `importer_for("projects").run(path, …)`, the code behind `duikou import projects FILE`, timed
+from the call to its return (committed), on a CSV file (UTF-8) and on the same rows as XLSX.
+
+**The baselines, in the same run.**
+  * CSV: raw `COPY projects_project FROM STDIN` of exactly the rows our import wrote (read back from the
+    table, all columns, then deleted), in one transaction, committed — indexes, foreign keys (checked at
+    commit) and the dashboards' statement triggers as in the schema. No change-log rows: those are ours.
+  * XLSX: python-calamine reading the workbook's rows and nothing else.
+Our import and the baseline alternate (`--rounds`); the medians are reported.
+
+**Memory.** A real import of a `--memory-rows` CSV by `duikou import projects FILE`, in a child process,
+whose peak resident memory (`getrusage(RUSAGE_CHILDREN).ru_maxrss`) is reported.
+
+Every row this writes is deleted again (codes BENCH-…, their change-log rows and import batches).
+
+Usage (also run by bench/run.py after its load, on the loaded database):
+    .venv/bin/python bench/imports.py --database-url postgres://postgres@127.0.0.1:5432/duikou_speed
+        [--rows 100000] [--memory-rows 1000000] [--rounds 2] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from dashboard import setup_django
+
+ROOT = Path(__file__).resolve().parent.parent
+DUIKOU = Path(sys.executable).parent / "duikou"
+CODE_PREFIX = "BENCH-"
+GOALS = {
+    "csv_ratio_to_copy": 0.5,  # issue 4: "at least half the throughput of raw COPY"
+    "xlsx_rows_per_second": 20_000,
+    "peak_memory_mb": 500,
+}
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- the file ---------------------------------------------------------------------------------------------
+def template_rows(rows: int) -> tuple[list[str], list[list]]:
+    """The header and `rows` valid template rows with new codes."""
+    from duikou.core.imports.templates import column_header
+    from duikou.projects.imports import ProjectImporter
+    from duikou.projects.models import Project
+
+    importer = ProjectImporter()
+    header = [column_header(spec) for spec in importer.columns]
+    stored = importer.template_rows(Project.objects.all())
+    accepted = _accepted(importer, header, stored)
+    log(f"  {len(accepted):,} of {len(stored):,} stored projects pass the import check; repeated to {rows:,}")
+    code = next(index for index, spec in enumerate(importer.columns) if spec.name == "code")
+    out = []
+    for number in range(rows):
+        row = list(accepted[number % len(accepted)])
+        row[code] = f"{CODE_PREFIX}{number + 1:07d}"
+        out.append(row)
+    return header, out
+
+
+def _accepted(importer, header: list[str], rows: list[list]) -> list[list]:
+    """The rows the importer's own dry run accepts."""
+    path = write_csv(Path(tempfile.mkdtemp()) / "check.csv", header, rows)
+    result = importer.run(path, path.name, dry_run=True)
+    refused = {error.row for error in result.errors}
+    return [row for number, row in enumerate(rows, start=2) if number not in refused]
+
+
+def _cell(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(header)
+        writer.writerows([_cell(value) for value in row] for row in rows)
+    return path
+
+
+def write_xlsx(path: Path, header: list[str], rows: list[list]) -> Path:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet("数据")
+    dates = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, header)
+    for index, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            if hasattr(value, "isoformat"):
+                sheet.write_datetime(index, column, value, dates)
+            elif value not in (None, ""):
+                sheet.write(index, column, value)
+    workbook.close()
+    return path
+
+
+# -- ours and the baselines -------------------------------------------------------------------------------
+def time_import(path: Path) -> float:
+    from duikou.core.imports.registry import importer_for
+
+    started = time.perf_counter()
+    result = importer_for("projects").run(path, path.name)
+    seconds = time.perf_counter() - started
+    if result.errors or not result.committed:
+        raise SystemExit(f"the import of {path.name} failed: {[e.as_dict() for e in result.errors[:5]]}")
+    return seconds
+
+
+def imported_rows_as_copy_text(url: str) -> tuple[list[str], bytes]:
+    import psycopg
+
+    with psycopg.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM projects_project LIMIT 0")
+        columns = [column.name for column in cursor.description]
+        buffer = io.BytesIO()
+        query = (
+            f"COPY (SELECT * FROM projects_project WHERE code LIKE '{CODE_PREFIX}%' ORDER BY id) TO STDOUT"
+        )
+        with cursor.copy(query) as copy:
+            for block in copy:
+                buffer.write(block)
+    return columns, buffer.getvalue()
+
+
+def time_raw_copy(url: str, columns: list[str], data: bytes) -> float:
+    import psycopg
+
+    column_sql = ", ".join(f'"{name}"' for name in columns)
+    with psycopg.connect(url) as connection:
+        started = time.perf_counter()
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY projects_project ({column_sql}) FROM STDIN") as copy,
+        ):
+            for start in range(0, len(data), 1 << 20):
+                copy.write(data[start : start + (1 << 20)])
+        connection.commit()
+        return time.perf_counter() - started
+
+
+def time_calamine_read(path: Path) -> float:
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    seconds = time.perf_counter() - started
+    assert len(rows) > 1
+    return seconds
+
+
+def remove_bench_rows(url: str) -> None:
+    """Delete what the benchmark wrote: its projects, their change-log rows, its import batches."""
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        batches = (
+            "SELECT id FROM core_importbatch WHERE parameters->>'importer' = 'projects' AND label LIKE %s"
+        )
+        connection.execute(f"DELETE FROM core_objectchange WHERE import_batch_id IN ({batches})", ["bench-%"])
+        connection.execute("DELETE FROM projects_project WHERE code LIKE %s", [CODE_PREFIX + "%"])
+        connection.execute(f"DELETE FROM core_importbatch WHERE id IN ({batches})", ["bench-%"])
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE projects_project")
+        connection.execute("VACUUM ANALYZE core_objectchange")
+
+
+def peak_memory_of_import(url: str, path: Path) -> dict:
+    """A real import of `path` by `duikou import` in a child process: its seconds and peak RSS."""
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [str(DUIKOU), "import", "projects", str(path), "--json"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if completed.returncode != 0:
+        raise SystemExit(f"duikou import failed ({completed.returncode}): {completed.stderr[-2000:]}")
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # Linux: kilobytes
+    rows = json.loads(completed.stdout)["counts"]["new"]
+    return {"rows": rows, "seconds": round(seconds, 1), "peak_memory_mb": round(peak_kb / 1024, 1)}
+
+
+def measure(url: str, rows: int, memory_rows: int, rounds: int) -> dict:
+    setup_django(url)
+    remove_bench_rows(url)
+    directory = Path(tempfile.mkdtemp(prefix="duikou-bench-imports-"))
+    log(f"import benchmark: building {rows:,} template rows")
+    header, data = template_rows(rows)
+    csv_path = write_csv(directory / "bench-projects.csv", header, data)
+    xlsx_path = write_xlsx(directory / "bench-projects.xlsx", header, data)
+
+    ours, copies, xlsx, calamine = [], [], [], []
+    for round_number in range(1, rounds + 1):
+        ours.append(time_import(csv_path))
+        columns, copy_text = imported_rows_as_copy_text(url)
+        remove_bench_rows(url)
+        copies.append(time_raw_copy(url, columns, copy_text))
+        remove_bench_rows(url)
+        xlsx.append(time_import(xlsx_path))
+        remove_bench_rows(url)
+        calamine.append(time_calamine_read(xlsx_path))
+        log(
+            f"  round {round_number}: CSV import {ours[-1]:.2f} s, raw COPY {copies[-1]:.2f} s, "
+            f"XLSX import {xlsx[-1]:.2f} s, calamine read {calamine[-1]:.2f} s"
+        )
+    del copy_text, data
+
+    csv_file_mb = round(csv_path.stat().st_size / 1024 / 1024, 1)
+    log(f"import benchmark: peak memory of a {memory_rows:,}-row CSV import (child process)")
+    header_only, base = template_rows(min(memory_rows, 50_000))
+    big = directory / "bench-projects-big.csv"
+    with open(big, "w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(header_only)
+        code = 0  # 项目编号 is the template's first column
+        for number in range(memory_rows):
+            row = [_cell(value) for value in base[number % len(base)]]
+            row[code] = f"{CODE_PREFIX}{number + 1:07d}"
+            writer.writerow(row)
+    memory = peak_memory_of_import(url, big)
+    memory["file_mb"] = round(big.stat().st_size / 1024 / 1024, 1)
+    remove_bench_rows(url)
+    for path in directory.iterdir():
+        path.unlink()
+    directory.rmdir()
+
+    csv_seconds, copy_seconds = statistics.median(ours), statistics.median(copies)
+    xlsx_seconds = statistics.median(xlsx)
+    return {
+        "rows": rows,
+        "rounds": rounds,
+        "csv_file_mb": csv_file_mb,
+        "csv_import_seconds": round(csv_seconds, 2),
+        "csv_rows_per_second": round(rows / csv_seconds),
+        "copy_seconds": round(copy_seconds, 2),
+        "copy_rows_per_second": round(rows / copy_seconds),
+        "csv_ratio_to_copy": round(copy_seconds / csv_seconds, 2),
+        "xlsx_import_seconds": round(xlsx_seconds, 2),
+        "xlsx_rows_per_second": round(rows / xlsx_seconds),
+        "calamine_read_seconds": round(statistics.median(calamine), 2),
+        "memory": memory,
+        "goals": GOALS,
+    }
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True, help="a PostgreSQL database holding a data set")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--memory-rows", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--runs", type=int, help="accepted for bench/run.py's time_pages; unused")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
+    args = parser.parse_args(argv)
+    results = measure(args.database_url, args.rows, args.memory_rows, args.rounds)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, sort_keys=True))
+    else:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
+
+
+# -- docs/performance.md ----------------------------------------------------------------------------------
+IMPORTS_DOC_START = "<!-- bench:imports:start -->"
+IMPORTS_DOC_END = "<!-- bench:imports:end -->"
+IMPORTS_SECTION = """{start}
+## Imports: the annual plan, CSV and XLSX / 年度项目计划导入
+
+Measured by `{command}` on {date} at commit {commit}; `bench/imports.py` on the database the load above
+wrote. {rows:,} project rows built from the data set's own projects in the import template's shape (the
+rows the importer's check refuses — planted anomalies — left out), each with a new code, so every row is
+new and goes through everything: header, cells, references, the model's rules, the pairing check,
+duplicate codes, the COPY of the rows and of one change-log row each, one import batch, commit.
+Medians of {rounds} alternating rounds.
+
+| | seconds | rows/s | goal |
+|---|---:|---:|---|
+| **ours: CSV import** (`duikou import projects`, committed) | {csv_import_seconds:.2f} | {csv_rows_per_second:,} | |
+| baseline: raw `COPY projects_project` of the same rows, committed | {copy_seconds:.2f} | {copy_rows_per_second:,} | |
+| **ratio of throughputs, ours / raw COPY** | | **{csv_ratio_to_copy:.2f}** | ≥ 0.50: {csv_verdict} |
+| **ours: XLSX import** (same rows as a workbook) | {xlsx_import_seconds:.2f} | {xlsx_rows_per_second:,} | ≥ 20,000 rows/s: {xlsx_verdict} |
+| python-calamine reading that workbook, nothing else | {calamine_read_seconds:.2f} | {calamine_rows_per_second:,} | |
+
+**Peak memory** of a real import of a {memory_rows:,}-row CSV ({file_mb} MB) by `duikou import projects`
+in a child process (`getrusage(RUSAGE_CHILDREN).ru_maxrss`): **{peak_memory_mb} MB** (goal ≤ 500 MB:
+{memory_verdict}), in {memory_seconds} s. The file is read as a stream and written a chunk of 5,000 rows
+at a time (`ProjectImporter.chunk_rows`), inside one transaction.
+{end}"""  # noqa: E501 (Markdown table rows)
+
+
+def render_imports_section(results: dict) -> str:
+    """The import benchmark's section of docs/performance.md, markers included."""
+    imports = results["benchmarks"]["imports"]
+    memory = imports["memory"]
+
+    def verdict(met: bool) -> str:
+        return "**met**" if met else "**missed**"
+
+    return IMPORTS_SECTION.format(
+        start=IMPORTS_DOC_START,
+        end=IMPORTS_DOC_END,
+        command=results["command"],
+        date=results["date"],
+        commit=f"`{results['git']['commit']}`",
+        csv_verdict=verdict(imports["csv_ratio_to_copy"] >= GOALS["csv_ratio_to_copy"]),
+        xlsx_verdict=verdict(imports["xlsx_rows_per_second"] >= GOALS["xlsx_rows_per_second"]),
+        calamine_rows_per_second=round(imports["rows"] / imports["calamine_read_seconds"]),
+        memory_rows=memory["rows"],
+        file_mb=memory["file_mb"],
+        peak_memory_mb=memory["peak_memory_mb"],
+        memory_seconds=memory["seconds"],
+        memory_verdict=verdict(memory["peak_memory_mb"] <= GOALS["peak_memory_mb"]),
+        **{key: value for key, value in imports.items() if key not in ("memory", "goals")},
+    )
