@@ -164,3 +164,28 @@ def test_on_a_terminal_progress_rewrites_one_line():
         "\r导入 / importing: 0% (0 / 2,500)\r导入 / importing: 40% (1,000 / 2,500)"
         "\r导入 / importing: 80% (2,000 / 2,500)\r导入 / importing: 100% (2,500 / 2,500)\n"
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_worker_command_runs_a_queued_export(client, settings):
+    # `duikou db_worker --batch`: the command `make demo` runs, polling the committed queue, then exiting
+    import signal
+
+    settings.BACKGROUND_EXPORT_ROWS = 2
+    for number in range(1, 4):
+        make_project(code=f"SH-2024-{number:04d}")
+    client.force_login(make_user("officer", is_superuser=True))
+    response = client.get(f"{LIST_URL}?export=csv")
+    job = BackgroundJob.objects.get(pk=re.fullmatch(r"/jobs/(\d+)/", response["Location"]).group(1))
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    handlers = {number: signal.getsignal(number) for number in signals}
+
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    finally:
+        for number, handler in handlers.items():  # the worker installs its own; give pytest its back
+            signal.signal(number, handler)
+
+    job.refresh_from_db()
+    assert (job.state, job.result["rows"]) == (JobState.SUCCEEDED, 3)
+    assert client.get(reverse("core:job_download", args=[job.pk])).status_code == 200
