@@ -272,7 +272,7 @@ class Importer:
         rows = enumerate(table.rows(), start=1)  # Excel's row numbers
         data_rows = ((number, raw) for number, raw in rows if number > header.row_index + 1)
         size = self.chunk_rows or float("inf")
-        total = max(table.estimated_rows - header.row_index - 1, 0)
+        total = self._estimated_rows = max(table.estimated_rows - header.row_index - 1, 0)
         chunk: list[tuple[int, list]] = []
         for item in data_rows:
             chunk.append(item)
@@ -292,7 +292,8 @@ class Importer:
             if row is not None:
                 parsed.append(row)
                 if len(parsed) % PROGRESS_EVERY == 0:
-                    self.progress(result.rows + len(parsed), 0)
+                    done = result.rows + len(parsed)
+                    self.progress(done, max(self._estimated_rows, done))
         result.rows += len(parsed)
         self._check_duplicate_keys(parsed, result)
         if result.errors:
