@@ -487,7 +487,7 @@ class Importer:
 
 _SAVE_EACH = object()  # the writer of importers without bulk writes: `Importer.save` per row
 _BLANK = object()  # what a cell reader returns for a blank-looking cell
-MEMO_LIMIT = 50_000  # distinct texts remembered per column; past it the memo starts again
+MEMO_LIMIT = 20_000  # distinct cells remembered per column; past it the memo starts again (memory)
 
 
 def _remembering(parse: Callable) -> Callable:

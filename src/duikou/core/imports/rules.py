@@ -21,7 +21,7 @@ from django.db.models import DecimalField
 
 from ..constraints import validate_check_constraints
 
-MEMO_LIMIT = 50_000  # distinct values remembered per field; past it the memo starts again
+MEMO_LIMIT = 20_000  # distinct values remembered per field; past it the memo starts again
 _MISSING = object()
 
 
