@@ -24,7 +24,10 @@ Nothing here runs inside the test suite: benchmarks are never timed tests.
 It creates and drops three databases, <prefix>_load, <prefix>_copy and
 <prefix>_copy_deferred (--database-prefix, default duikou_bench), and touches
 no other. The run writes bench/results/latest.json and the
-sections between the `bench:load`, `bench:dashboard` and `bench:lists` markers in docs/performance.md.
+sections between the `bench:load`, `bench:dashboard`, `bench:lists`, `bench:exports` and `bench:imports`
+markers in docs/performance.md. Then the export benchmark (bench/exports.py) and the import benchmark
+(bench/imports.py: CSV and XLSX import of 100,000 project rows against raw COPY of the same rows, and the
+peak memory of a 1,000,000-row import).
 
 Usage: .venv/bin/python bench/run.py [--scale 1] [--seed 1] [--repeat 1] [--dashboard-runs 15] [--keep]
 """
@@ -48,6 +51,7 @@ from pathlib import Path
 
 import psycopg
 from exports import EXPORTS_DOC_END, EXPORTS_DOC_START, RUNS, render_exports_section, summarise_exports
+from imports import IMPORTS_DOC_END, IMPORTS_DOC_START, render_imports_section
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -480,13 +484,16 @@ def run_once(args: argparse.Namespace, scale: str) -> dict:
     log(f"timing: list pages against hand-written SQL ({args.dashboard_runs} requests each)")
     lists = time_pages("lists.py", load_url, args.dashboard_runs)
     log("timing: XLSX and CSV export of 100,000 ledger rows against openpyxl's writer (bench/exports.py)")
-    exports = time_pages("exports.py", load_url, RUNS)
+    export_benchmark = time_pages("exports.py", load_url, RUNS)
+    log("timing: CSV and XLSX import of 100,000 project rows against raw COPY (bench/imports.py)")
+    import_benchmark = time_pages("imports.py", load_url, RUNS)
 
     result = {
         "our_load": ours,
         "dashboard": dashboard,
         "lists": lists,
-        "exports": exports,
+        "exports": export_benchmark,
+        "imports": import_benchmark,
         "rows": expected,
         "csv_bytes": sum(e.path.stat().st_size for e in exports),
     }
@@ -544,6 +551,7 @@ MEASURED_PATHS = [
     "bench/dashboard.py",
     "bench/lists.py",
     "bench/exports.py",
+    "bench/imports.py",
 ]
 
 
@@ -627,6 +635,7 @@ def summarise(args: argparse.Namespace, scale: str, runs: list[dict]) -> dict:
         "dashboard": summarise_dashboard(scale, runs),
         "lists": summarise_lists(runs),
         "exports": summarise_exports([run["exports"] for run in runs]),
+        "imports": runs[-1]["imports"],  # bench/imports.py alternates its own rounds and takes medians
     }
 
 
@@ -946,6 +955,7 @@ def main(argv: list[str] | None = None) -> None:
     update_performance_doc(render_dashboard_section(results), DASHBOARD_DOC_START, DASHBOARD_DOC_END)
     update_performance_doc(render_lists_section(results), LISTS_DOC_START, LISTS_DOC_END)
     update_performance_doc(rewrap(render_exports_section(results)), EXPORTS_DOC_START, EXPORTS_DOC_END)
+    update_performance_doc(render_imports_section(results), IMPORTS_DOC_START, IMPORTS_DOC_END)
     print_summary(results)
 
 
