@@ -14,7 +14,6 @@ from functools import lru_cache
 
 # Chinese punctuation that NFKC would turn into ASCII; names keep it as written.
 _KEPT_FULLWIDTH = set("（）【】《》，、。：；！？“”‘’—…·")
-_WHITESPACE = re.compile(r"\s+")
 # Characters that carry no meaning when two names are compared.
 _MATCH_NOISE = re.compile(r"[\s()（）\[\]【】《》<>「」『』\"'“”‘’,，、.。:：;；!！?？·\-—_/\\]+")
 
@@ -44,9 +43,28 @@ def to_halfwidth(text: str) -> str:
     return unicodedata.normalize("NFKC", hidden).translate(_SHOW_KEPT)
 
 
+# Ideographs OpenCC might change: the CJK blocks below U+20000 are checked one by one at first use; any
+# character above them (rare extensions) always goes through OpenCC.
+_CJK_BLOCKS = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
+_BEYOND_BLOCKS = re.compile("[\U00020000-\U0010FFFF]")
+
+
+@lru_cache(maxsize=1)
+def _traditional_characters() -> frozenset[str]:
+    """The characters t2s changes on their own. Text without any (and without rarer ideographs) is left
+    as it is without calling OpenCC: most names in real files are already simplified."""
+    characters = [chr(code) for start, end in _CJK_BLOCKS for code in range(start, end + 1)]
+    converted = _traditional_to_simplified().convert("\n".join(characters)).split("\n")
+    return frozenset(
+        char for char, simplified in zip(characters, converted, strict=True) if simplified != char
+    )
+
+
 def to_simplified(text: str) -> str:
     """Traditional → simplified characters (OpenCC t2s); simplified text passes unchanged."""
     if text.isascii():
+        return text
+    if _traditional_characters().isdisjoint(text) and not _BEYOND_BLOCKS.search(text):
         return text
     return _traditional_to_simplified().convert(text)
 
@@ -60,7 +78,7 @@ def normalize_text(value) -> str:
     if value is None:
         return ""
     text = to_simplified(to_halfwidth(str(value)))
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # runs of whitespace (U+3000, line breaks in a cell) → one space
 
 
 def match_key(value) -> str:

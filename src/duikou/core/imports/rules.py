@@ -24,46 +24,59 @@ from ..constraints import validate_check_constraints
 MEMO_LIMIT = 20_000  # distinct values remembered per field; past it the memo starts again
 _MISSING = object()
 
+# How a field's value is checked before asking the field (see `ModelRules._plan`).
+RELATION, PLAIN_TEXT, DECIMAL, OTHER = range(4)
+
 
 def _memo_key(value):
     # 1, 1.0, True and Decimal("1.000") are equal dict keys but not the same verdict (decimal places).
-    return value if type(value) is str else (type(value), str(value))
+    if type(value) is str:
+        return value
+    if isinstance(value, (list, dict, set)):
+        return None  # JSON values: checked every time
+    return (type(value), str(value) if type(value) is Decimal else value)
 
 
 class ModelRules:
     """Validate instances of one model as `full_clean()` would, remembering field verdicts by value."""
 
     def __init__(self, model):
-        self.fields = [field for field in model._meta.fields if not getattr(field, "generated", False)]
-        self._memos: dict[str, dict] = {field.attname: {} for field in self.fields}
-        self._plain_text_limits = {
-            field.attname: field.max_length for field in self.fields if _is_plain_text(field)
-        }
-        self._decimal_limits = {
-            field.attname: (Decimal(10) ** (field.max_digits - field.decimal_places), -field.decimal_places)
-            for field in self.fields
-            if type(field) is DecimalField
-        }
+        fields = [field for field in model._meta.fields if not getattr(field, "generated", False)]
+        self._memos: dict[str, dict] = {field.attname: {} for field in fields}
+        self._plan = [self._step(field) for field in fields]
+
+    @staticmethod
+    def _step(field) -> tuple:
+        """(attname, how to check, field, limits, simple_empty): one field's place in the loop."""
+        simple_empty = field.get_internal_type() not in ("JSONField", "ArrayField")  # [] or {} are empty too
+        if field.is_relation:
+            return (field.attname, RELATION, field, None, simple_empty)
+        if _is_plain_text(field):
+            return (field.attname, PLAIN_TEXT, field, field.max_length, simple_empty)
+        if type(field) is DecimalField:
+            bound = Decimal(10) ** (field.max_digits - field.decimal_places)
+            return (field.attname, DECIMAL, field, (bound, -field.decimal_places), simple_empty)
+        return (field.attname, OTHER, field, None, simple_empty)
 
     def validate(self, instance) -> None:
         """Raise `ValidationError` (a dict by field, as `full_clean()`) when the instance breaks a rule."""
         errors: dict[str, list] = {}
         values = instance.__dict__
-        for field in self.fields:
-            value = values.get(field.attname)
-            if field.is_relation and value is not None:
+        for attname, how, field, limits, simple_empty in self._plan:
+            value = values.get(attname)
+            if value is None or (type(value) is str and not value) or not simple_empty:
+                if field.blank and value in field.empty_values:
+                    continue
+            elif how == RELATION:
                 continue  # resolved by the importer from what exists: no query needed
-            if field.blank and value in field.empty_values:
-                continue
-            limit = self._plain_text_limits.get(field.attname)
-            if limit is not None and type(value) is str and 0 < len(value) <= limit and "\x00" not in value:
-                continue  # what CharField.clean() would find, without remembering a million names
-            limits = self._decimal_limits.get(field.attname)
-            if limits is not None and _fits(value, *limits):
+            elif how == PLAIN_TEXT:
+                if type(value) is str and len(value) <= limits and "\x00" not in value:
+                    continue  # what CharField.clean() would find, without remembering a million names
+            elif how == DECIMAL and _fits(value, *limits):
                 continue  # what DecimalValidator would find: amounts are nearly all distinct
-            memo = self._memos[field.attname]
+            memo = self._memos[attname]
             key = _memo_key(value)
-            verdict = memo.get(key, _MISSING)
+            verdict = _MISSING if key is None else memo.get(key, _MISSING)
             if verdict is _MISSING:
                 try:
                     verdict = (field.clean(value, instance), None)
@@ -71,12 +84,13 @@ class ModelRules:
                     verdict = (value, error.error_list)
                 if len(memo) >= MEMO_LIMIT:
                     memo.clear()
-                memo[key] = verdict
+                if key is not None:
+                    memo[key] = verdict
             cleaned, messages = verdict
             if messages:
                 errors[field.name] = list(messages)
             else:
-                values[field.attname] = cleaned  # as full_clean(): "2.5" becomes Decimal("2.5")
+                values[attname] = cleaned  # as full_clean(): "2.5" becomes Decimal("2.5")
         try:
             instance.clean()
         except ValidationError as error:

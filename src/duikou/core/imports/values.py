@@ -26,6 +26,8 @@ BLANK_MARKERS = frozenset(
     {"", "—", "——", "-", "--", "－", "/", "／", "\\", "无", "空", "n/a", "na", "null", "none"}
 )
 
+LONGEST_BLANK_MARKER = max(len(marker) for marker in BLANK_MARKERS)
+
 TRUE_WORDS = frozenset({"是", "有", "y", "yes", "true", "1", "√", "✓", "对"})
 FALSE_WORDS = frozenset({"否", "无", "没有", "n", "no", "false", "0", "×", "✗", "不是"})
 
@@ -47,7 +49,10 @@ def is_blank(value) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        return to_halfwidth(value).strip().lower() in BLANK_MARKERS
+        text = value.strip()
+        if len(text) > LONGEST_BLANK_MARKER:
+            return False  # most cells: a name or a number, not a dash
+        return to_halfwidth(text).strip().lower() in BLANK_MARKERS
     return False
 
 
