@@ -11,3 +11,26 @@ class EntryKind(models.TextChoices):
     SPENT = "spent", _("支出（完成投资）")
     RETURNED = "returned", _("收回")
     ADJUSTMENT = "adjustment", _("调整")
+
+
+class PeriodKind(models.TextChoices):
+    """A closed period (结账) is a calendar month (月结) or a whole year (年结), by value date."""
+
+    MONTH = "month", _("月度")
+    YEAR = "year", _("年度")
+
+
+class ConfirmationState(models.TextChoices):
+    """The recipient's answer to an arrival (到位) a supporter posted; no record yet means pending."""
+
+    CONFIRMED = "confirmed", _("已确认")
+    DISPUTED = "disputed", _("有异议")
+
+
+class ReconciliationStatus(models.TextChoices):
+    """Where one arrival entry stands in the two-party reconciliation (对账)."""
+
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    DISPUTED = "disputed", _("有异议")
+    REVERSED = "reversed", _("已冲正")

@@ -16,7 +16,7 @@ from duikou.programmes.imports import ReferenceResolving
 from duikou.projects.models import Project
 
 from .choices import EntryKind
-from .models import LedgerEntry
+from .models import LedgerEntry, PeriodLock
 from .services import post_entry
 
 LEDGER_COLUMNS = [
@@ -90,6 +90,9 @@ class LedgerEntryImporter(ReferenceResolving, Importer):
             )
         }
         self.claimed: set[int] = set()  # stored entries already matched by an earlier row of this file
+        # The closed periods (结账), read once: each row's clean() checks its value date against them
+        # without a query; `post_entry` checks again when the rows are written.
+        self.period_locks = list(PeriodLock.active().select_related("supporter"))
 
     def save(self, row, batch):
         """Through the funds service, like every posting (it takes the project's lock)."""
@@ -128,6 +131,7 @@ class LedgerEntryImporter(ReferenceResolving, Importer):
             document_reference=values.get("document_reference") or "",
             note=values.get("note") or "",
         )
+        entry.period_locks = self.period_locks
         row.existing = self._posted_twin(entry)
         return row.existing or entry
 
