@@ -1,8 +1,15 @@
 """Shared pytest fixtures for every app's tests."""
 
 import pytest
+from django.core.cache import cache
 
 from duikou.core.context import change_context
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The API's rate limits count in the cache: every test starts with none of its requests spent."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ off a missing SECRET_KEY stops start-up instead of running with a known key.
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -31,6 +32,20 @@ def get_bool_from_env(name: str, default: bool) -> bool:
 
 def get_list_from_env(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def get_int_from_env(name: str, default: int, *, minimum: int = 0) -> int:
+    """Read a whole number such as DUIKOU_LOGIN_FAILURE_LIMIT=5; refuse anything else."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    return number
 
 
 DEBUG = get_bool_from_env("DEBUG", True)
@@ -75,7 +90,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",  # API tokens; issue 5 replaces them with hashed, expiring, scoped ones
+    "axes",  # login throttling: failed log-ins per user name and address (docs/security.md)
+    "csp",  # the Content-Security-Policy header and its system checks
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI as static files (no CDN on intranets)
     "django_tasks",
@@ -98,6 +114,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: a request larger than any upload may be is refused with 413.
+    "duikou.core.security.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "duikou.core.middleware.ChineseFirstLocaleMiddleware",
@@ -107,6 +125,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After authentication: turns a locked-out log-in into the page that says so (django-axes).
+    "axes.middleware.AxesMiddleware",
     # Last, so that the user is known: every write in a request is change-logged under it.
     "duikou.core.middleware.ChangeContextMiddleware",
 ]
@@ -131,12 +152,47 @@ TEMPLATES = [
     },
 ]
 
+# Passwords (docs/security.md): Argon2id first (the winner of the Password Hashing Competition, Django's
+# recommendation); the others stay so that hashes made before the switch still verify and are upgraded
+# at the next log-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# At least 12 characters, not like the user's own names, not a common or all-digit password, and three
+# of four kinds of character — the complexity rule of GB/T 22239-2019 (等保 2.0) for government systems.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": get_int_from_env("DUIKOU_PASSWORD_MIN_LENGTH", 12, minimum=8)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "duikou.core.security.CharacterKindsValidator", "OPTIONS": {"min_kinds": 3}},
 ]
+
+# Login throttling (django-axes): after DUIKOU_LOGIN_FAILURE_LIMIT failed log-ins for one user name from
+# one address, that pair is locked for DUIKOU_LOGIN_COOLOFF_MINUTES; an administrator unlocks it earlier
+# in the admin (访问尝试: delete the row) or with `duikou axes_reset_username <name>`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = get_int_from_env("DUIKOU_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=get_int_from_env("DUIKOU_LOGIN_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one person's typos never lock the whole office out
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "duikou.core.security.locked_out"  # a page in Chinese (axes has no zh catalogue)
+AXES_CLIENT_IP_CALLABLE = "duikou.core.security.client_ip"
+AXES_VERBOSE = False  # its own log lines repeat what the access log says
+
+# How many reverse proxies stand in front of the server (nginx: 1). The client's address is then read
+# from X-Forwarded-For, counted from the right; with 0 (the default) the header is ignored, since anyone
+# can send it. Login throttling and API rate limits both use it.
+PROXY_COUNT = get_int_from_env("DUIKOU_PROXY_COUNT", 0)
 
 FORMAT_MODULE_PATH = ["duikou.config.formats"]  # ISO dates everywhere (config/formats/*/formats.py)
 LANGUAGE_CODE = "zh-hans"
@@ -155,6 +211,12 @@ IMPORT_STAGING_DIR = Path(
     os.environ.get("DUIKOU_IMPORT_STAGING_DIR", BASE_DIR.parent.parent / "var" / "imports")
 )
 IMPORT_MAX_BYTES = int(os.environ.get("DUIKOU_IMPORT_MAX_MB", "60")) * 1024 * 1024
+# Request bodies: a form or API request other than a file upload carries at most 2.5 MB (Django's default,
+# written out); uploads above 2.5 MB go to a temporary file rather than memory; and no request at all may
+# be larger than the largest import plus 1 MB for the rest of the form (core.security answers 413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+REQUEST_MAX_BYTES = IMPORT_MAX_BYTES + 1024 * 1024
 
 # Background work (imports, exports): django-tasks with its database backend, run by `duikou db_worker`
 # (`make demo` starts one beside the server). Progress lives on core.BackgroundJob, where the page reads it.
@@ -202,10 +264,24 @@ STORAGES = {
 # are the whole contract, so issue 5 can swap token authentication and add scoping in one place.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "duikou.core.api.authentication.TokenAuthentication",
+        "duikou.core.api.authentication.TokenAuthentication",  # hashed, expiring, scoped (core.tokens)
         "rest_framework.authentication.SessionAuthentication",  # enforces CSRF on writes
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["duikou.core.api.permissions.ModelPermissions"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "duikou.core.api.permissions.TokenScopePermission",  # a read token never writes
+        "duikou.core.api.permissions.ModelPermissions",
+    ],
+    # Rate limits per signed-in user and per address for anonymous requests (docs/security.md); a script
+    # that goes over gets 429 with Retry-After. Counted in CACHES["default"].
+    "DEFAULT_THROTTLE_CLASSES": [
+        "duikou.core.api.throttling.AnonRateThrottle",
+        "duikou.core.api.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("DUIKOU_API_RATE_ANON", "60/min"),
+        "user": os.environ.get("DUIKOU_API_RATE_USER", "1200/min"),
+    },
+    "NUM_PROXIES": PROXY_COUNT,
     "DEFAULT_PAGINATION_CLASS": "duikou.core.api.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["duikou.core.api.filters.FilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -240,8 +316,61 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboards:overview"
 LOGOUT_REDIRECT_URL = "login"
 
+# Counters of login throttling live in the database (django-axes); API rate limits in this cache. The
+# default is per process: with several gunicorn workers set DUIKOU_CACHE_LOCATION to a directory all of
+# them share (a file-based cache), so that a limit holds for the whole server.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["DUIKOU_CACHE_LOCATION"],
+        }
+        if os.environ.get("DUIKOU_CACHE_LOCATION")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# HTTPS (docs/security.md). Each follows DEBUG unless set: on in production, off for the demo on http://.
 SESSION_COOKIE_SECURE = get_bool_from_env("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = get_bool_from_env("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_SSL_REDIRECT = get_bool_from_env("SECURE_SSL_REDIRECT", not DEBUG)
+# Strict-Transport-Security: browsers that saw the site over HTTPS refuse plain HTTP for this long.
+SECURE_HSTS_SECONDS = get_int_from_env("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = get_bool_from_env("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = get_bool_from_env("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # The preload list is for public domains; an intranet host name cannot be on it (docs/security.md).
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto (only then; anyone can send it).
+if get_bool_from_env("DUIKOU_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = get_list_from_env("CSRF_TRUSTED_ORIGINS", "")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# A shared office computer: the session ends with the browser, and after DUIKOU_SESSION_HOURS at most.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = get_int_from_env("DUIKOU_SESSION_HOURS", 8, minimum=1) * 3600
+
+# Content Security Policy: scripts, styles, fonts and data from this server only — no inline script, no
+# inline style attribute, no CDN (everything is served locally; DESIGN.md). data: images are Tabler's
+# inline SVG icons in its CSS. src/duikou/core/tests/test_security.py keeps the templates free of inline
+# code; the browser tests watch for refusals.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

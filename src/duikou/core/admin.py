@@ -1,13 +1,15 @@
 """Admin for the framework models, and the base admin every domain admin uses."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import BackgroundJob, ImportBatch, ObjectChange
+from .models import ApiToken, BackgroundJob, ImportBatch, ObjectChange
 from .money import format_amount
+from .tokens import DEFAULT_DAYS, MAX_DAYS, issue_token
 
 
 class ChangeLoggedAdmin(admin.ModelAdmin):
@@ -85,3 +87,69 @@ class BackgroundJobAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "state")
     search_fields = ("label", "task_id")
     list_select_related = ("user",)
+
+
+class ApiTokenAddForm(forms.ModelForm):
+    """The admin's form for a new token: who, what for, which scope, how many days."""
+
+    days = forms.IntegerField(
+        label=_("有效天数"), min_value=1, max_value=MAX_DAYS, initial=DEFAULT_DAYS, help_text=_("1 到 366 天")
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ("user", "name", "scope")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens: made here (the token is shown once, in the confirmation message), listed, revoked.
+
+    Only the prefix and the SHA-256 are stored (core/tokens.py); nothing here can show a token again.
+    """
+
+    list_display = ("prefix", "user", "name", "scope", "created", "expires", "last_used", "revoked")
+    list_filter = ("scope", ("revoked", admin.EmptyFieldListFilter))
+    search_fields = ("prefix", "user__username", "name")
+    readonly_fields = ("user", "prefix", "scope", "created", "expires", "last_used", "revoked")
+    fields = ("user", "name", "prefix", "scope", "created", "expires", "last_used", "revoked")
+    actions = ["revoke_tokens"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiTokenAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ("user", "name", "scope", "days") if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        row, token = issue_token(
+            form.cleaned_data["user"],
+            scope=form.cleaned_data["scope"],
+            days=form.cleaned_data["days"],
+            name=form.cleaned_data["name"],
+        )
+        obj.pk = row.pk
+        obj.prefix = row.prefix
+        messages.warning(
+            request,
+            _("新令牌（只显示这一次，请立即复制保存）：{token}").format(token=token),
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, never deleted: the history may name the token a change came through
+
+    @admin.action(description=_("撤销所选令牌"), permissions=["change"])
+    def revoke_tokens(self, request, queryset):
+        count = 0
+        for token in queryset.filter(revoked__isnull=True):
+            token.revoke()
+            count += 1
+        self.message_user(request, _("已撤销 {count} 个令牌。").format(count=count), messages.SUCCESS)

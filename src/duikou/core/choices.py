@@ -15,3 +15,10 @@ class JobState(models.TextChoices):
     RUNNING = "running", _("进行中")
     SUCCEEDED = "succeeded", _("已完成")
     FAILED = "failed", _("失败")
+
+
+class TokenScope(models.TextChoices):
+    """What an API token may do; it never exceeds its user's own permissions."""
+
+    READ = "read", _("只读")
+    WRITE = "write", _("读写")

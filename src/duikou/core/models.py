@@ -235,3 +235,7 @@ class BackgroundJob(models.Model):
         if not self.rows_total:
             return 0
         return min(100, self.rows_done * 100 // self.rows_total)
+
+
+# Hashed, expiring, scoped API tokens live in their own module; imported here so Django registers the model.
+from .tokens import ApiToken  # noqa: E402, F401

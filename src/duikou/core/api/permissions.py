@@ -6,7 +6,11 @@ names its permission on the view (`action_permissions`), the same one the web pa
 narrows querysets by the user's organization (scoping) on top of this.
 """
 
-from rest_framework.permissions import DjangoModelPermissions
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import SAFE_METHODS, BasePermission, DjangoModelPermissions
+
+from duikou.core.choices import TokenScope
+from duikou.core.tokens import ApiToken
 
 VIEW = ["%(app_label)s.view_%(model_name)s"]
 
@@ -24,3 +28,15 @@ class ModelPermissions(DjangoModelPermissions):
         if required is not None:
             return bool(request.user and request.user.is_authenticated and request.user.has_perms(required))
         return super().has_permission(request, view)
+
+
+class TokenScopePermission(BasePermission):
+    """A read-scope token makes only safe requests (GET, HEAD, OPTIONS), whatever its user may do."""
+
+    message = _("此令牌只读，不能修改数据。")
+
+    def has_permission(self, request, view):
+        token = request.auth
+        if isinstance(token, ApiToken) and token.scope != TokenScope.WRITE:
+            return request.method in SAFE_METHODS
+        return True

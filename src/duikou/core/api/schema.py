@@ -36,14 +36,15 @@ ERROR_RESPONSES = {
     "404": "Not found · 未找到",
     "405": "Method not allowed (the ledger is append-only) · 不允许的方法",
     "409": "Conflict: other rows refer to the object, or a concurrent write · 冲突",
+    "429": "Rate limit reached; see Retry-After (docs/security.md) · 请求过于频繁",
 }
 # Which of them an operation can answer, by HTTP method.
 BY_METHOD = {
-    "get": ("400", "401", "403", "404"),
-    "post": ("400", "401", "403", "404", "409"),
-    "put": ("400", "401", "403", "404", "409"),
-    "patch": ("400", "401", "403", "404", "409"),
-    "delete": ("401", "403", "404", "409"),
+    "get": ("400", "401", "403", "404", "429"),
+    "post": ("400", "401", "403", "404", "409", "429"),
+    "put": ("400", "401", "403", "404", "409", "429"),
+    "patch": ("400", "401", "403", "404", "409", "429"),
+    "delete": ("401", "403", "404", "409", "429"),
 }
 
 

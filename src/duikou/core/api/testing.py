@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from duikou.core.choices import TokenScope
+from duikou.core.tokens import issue_token
 
 
 def user_with(*permissions: str, username: str = "api-user", **fields):
@@ -19,11 +21,11 @@ def user_with(*permissions: str, username: str = "api-user", **fields):
     return get_user_model().objects.get(pk=user.pk)  # a fresh permission cache
 
 
-def token_client(user) -> APIClient:
+def token_client(user, *, scope: str = TokenScope.WRITE) -> APIClient:
     """A client that sends `Authorization: Token <key>` for `user`, as a script would."""
-    token, _ = Token.objects.get_or_create(user=user)
+    _row, token = issue_token(user, scope=scope)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

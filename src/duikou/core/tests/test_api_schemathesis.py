@@ -18,7 +18,6 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -27,7 +26,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from duikou.core.api.testing import user_with
+from duikou.core.choices import TokenScope
 from duikou.core.context import change_context
+from duikou.core.tokens import issue_token
 from duikou.demo.generator import generate_dataset
 from duikou.reference.loader import load_reference
 
@@ -66,9 +67,14 @@ def application():
 
 
 @pytest.fixture
-def token(dataset, db):
+def token(dataset, db, settings):
+    # Thousands of generated requests in a minute: the rate limits (tested in test_security.py) are off.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None},
+    }
     user = user_with(username="schemathesis", is_superuser=True, is_staff=True)
-    return Token.objects.get_or_create(user=user)[0].key
+    return issue_token(user, scope=TokenScope.WRITE)[1]
 
 
 def test_no_operation_answers_with_a_server_error(application, token):
