@@ -56,3 +56,43 @@ class LedgerEntryForm(BaseForm):
 class ReverseEntryForm(BaseForm):
     value_date = forms.DateField(label=_("冲正日期"), initial=datetime.date.today)
     reason = forms.CharField(label=_("冲正原因"), max_length=400)
+
+
+class ConfirmArrivalForm(BaseForm):
+    """The recipient confirms an arrival in full."""
+
+    reason = forms.CharField(label=_("说明"), max_length=400, required=False)
+
+
+class DisputeArrivalForm(BaseForm):
+    """The recipient disputes an arrival: why, and how much did arrive."""
+
+    reason = forms.CharField(label=_("异议原因"), max_length=400)
+    amount_received = AmountField(
+        label=_("实际收到（万元）"), required=False, help_text=_("未收到则不填；部分到位时填实际收到的金额")
+    )
+
+
+class ClosePeriodForm(BaseForm):
+    """Close a month (or a whole year, month left empty) to postings dated inside it."""
+
+    programme = forms.ModelChoiceField(label=_("援助计划"), queryset=Programme.objects.all())
+    supporter = forms.ModelChoiceField(
+        label=_("支援方"), queryset=supporter_choices(), required=False, help_text=_("不填则对全部支援方结账")
+    )
+    year = forms.IntegerField(label=_("年度"), min_value=1990, max_value=2100)
+    month = forms.TypedChoiceField(
+        label=_("月份"),
+        choices=[("", _("全年（年结）"))] + [(str(month), str(month)) for month in range(1, 13)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    reason = forms.CharField(label=_("结账说明"), max_length=400)
+    allow_pending = forms.BooleanField(
+        label=_("仍然结账"), required=False, help_text=_("期间内还有待受援方确认的到位资金时，仍然结账")
+    )
+
+
+class ReopenPeriodForm(BaseForm):
+    reason = forms.CharField(label=_("反结账原因"), max_length=400)

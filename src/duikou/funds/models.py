@@ -407,17 +407,25 @@ class ArrivalConfirmation(ChangeLoggedModel):
     def get_absolute_url(self):
         return self.entry.get_absolute_url()
 
+    @staticmethod
+    def entry_problem(entry: LedgerEntry) -> str | None:
+        """Why `entry` cannot be answered, or None: only open arrivals (not a reversal, not reversed) can."""
+        if entry.kind != EntryKind.ARRIVED:
+            return _("只有到位分录需要受援方确认。")
+        if entry.reverses_id:
+            return _("冲正分录不需要确认；请确认或质疑原分录。")
+        if LedgerEntry.objects.filter(reverses_id=entry.pk).exists():
+            return _("该到位分录已被冲正，无需确认。")
+        return None
+
     def clean(self):
         super().clean()
         if not self.entry_id:
             return
         entry = self.entry
-        if entry.kind != EntryKind.ARRIVED:
-            raise ValidationError({"entry": _("只有到位分录需要受援方确认。")})
-        if entry.reverses_id:
-            raise ValidationError({"entry": _("冲正分录不需要确认；请确认或质疑原分录。")})
-        if LedgerEntry.objects.filter(reverses_id=entry.pk).exists():
-            raise ValidationError({"entry": _("该到位分录已被冲正，无需确认。")})
+        problem = self.entry_problem(entry)
+        if problem:
+            raise ValidationError({"entry": [problem]})
         if self.state == ConfirmationState.DISPUTED and not self.reason.strip():
             raise ValidationError({"reason": _("提出异议须填写原因。")})
         if self.amount_received is not None and self.amount_received < 0:

@@ -267,6 +267,9 @@ def _answer_arrival(
     _check_permission(acting_user, "funds.add_arrivalconfirmation")
     # The entry's row first (as `reverse_entry` locks it), then the answer: one order for every writer.
     entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+    problem = ArrivalConfirmation.entry_problem(entry)
+    if problem:
+        raise ValidationError({"entry": [problem]})
     confirmation = ArrivalConfirmation.objects.filter(entry=entry).first()
     if confirmation is None:
         confirmation = ArrivalConfirmation(entry=entry)

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -122,7 +123,9 @@ def test_a_reopened_period_takes_postings_again_and_keeps_who_closed_and_reopene
     )
     assert lock.reopened_at is not None and not lock.is_active
     actions = list(
-        ObjectChange.objects.filter(changed_object_id=lock.pk, object_repr__contains="2024年3月")
+        ObjectChange.objects.filter(
+            changed_object_type=ContentType.objects.get_for_model(PeriodLock), changed_object_id=lock.pk
+        )
         .order_by("pk")
         .values_list("action", flat=True)
     )
