@@ -22,6 +22,8 @@ NAVIGATION = [
     NavItem(_("援疆省市"), "dashboards:supporter_list", "flag"),
     NavItem(_("项目"), "projects:project_list", "building"),
     NavItem(_("资金台账"), "funds:entry_list", "cash"),
+    NavItem(_("资金对账"), "funds:reconciliation", "scale"),
+    NavItem(_("结账期间"), "funds:period_list", "lock"),
     NavItem(_("干部人才"), "talent:assignment_list", "users"),
     NavItem(_("成效"), "outcomes:measurement_list", "chart-bar"),
     NavItem(_("结对关系"), "pairings:pairing_list", "link"),
