@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.core.admin import ChangeLoggedAdmin, money_column
 
-from .models import LedgerEntry
+from .models import ArrivalConfirmation, LedgerEntry, PeriodLock
 
 
 @admin.register(LedgerEntry)
@@ -17,6 +17,45 @@ class LedgerEntryAdmin(ChangeLoggedAdmin):
     list_select_related = ("supporter", "division", "project")
     readonly_fields = ("created", "change_log_link")
     amount_wan = money_column("amount", _("金额（万元）"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PeriodLock)
+class PeriodLockAdmin(ChangeLoggedAdmin):
+    """Periods are closed and reopened through the funds service (its pages); here they can only be read."""
+
+    list_display = ("__str__", "kind", "closed_by", "closed_at", "reopened_by", "reopened_at")
+    list_filter = ("programme", "kind", "year")
+    search_fields = ("reason", "reopen_reason", "supporter__name")
+    list_select_related = ("programme", "supporter", "closed_by", "reopened_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ArrivalConfirmation)
+class ArrivalConfirmationAdmin(ChangeLoggedAdmin):
+    """Answers are given through `confirm_arrival` / `dispute_arrival`; here they can only be read."""
+
+    list_display = ("entry", "state", "amount_received", "decided_by", "decided_at")
+    list_filter = ("state",)
+    search_fields = ("reason", "entry__document_reference")
+    raw_id_fields = ("entry",)
+    list_select_related = ("entry", "decided_by")
 
     def has_add_permission(self, request):
         return False

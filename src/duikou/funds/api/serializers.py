@@ -21,6 +21,9 @@ class LedgerEntrySerializer(ModelSerializer):
     division_name = serializers.CharField(source="division.name", read_only=True)
     project_code = serializers.CharField(source="project.code", read_only=True, allow_null=True)
     reversed_by = serializers.SerializerMethodField(help_text="the id of the entry that reverses this one")
+    confirmation_state = serializers.SerializerMethodField(
+        help_text="arrivals (到位): the recipient's answer — confirmed, disputed, or null while pending"
+    )
 
     class Meta:
         model = LedgerEntry
@@ -44,6 +47,7 @@ class LedgerEntrySerializer(ModelSerializer):
             "note",
             "reverses",
             "reversed_by",
+            "confirmation_state",
             "import_batch",
             "created",
         ]
@@ -61,6 +65,12 @@ class LedgerEntrySerializer(ModelSerializer):
         except LedgerEntry.reversal.RelatedObjectDoesNotExist:
             return None
 
+    def get_confirmation_state(self, entry) -> str | None:
+        try:
+            return entry.confirmation.state
+        except LedgerEntry.confirmation.RelatedObjectDoesNotExist:
+            return None
+
     def create(self, validated_data):
         try:
             return post_entry(acting_user=self.context["request"].user, **validated_data)
@@ -76,3 +86,25 @@ class ReverseEntrySerializer(serializers.Serializer):
 
     reason = serializers.CharField(max_length=400, help_text="冲正原因, kept in the reversal's note")
     value_date = serializers.DateField(required=False, help_text="default: today")
+
+
+class ArrivalConfirmationSerializer(serializers.Serializer):
+    """The recipient's answer to an arrival (对账)."""
+
+    entry = serializers.IntegerField(source="entry_id", read_only=True)
+    state = serializers.CharField(read_only=True)
+    amount_received = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    reason = serializers.CharField(read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, allow_null=True)
+    decided_at = serializers.DateTimeField(read_only=True)
+
+
+class ConfirmArrivalSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=400, required=False, allow_blank=True, default="")
+
+
+class DisputeArrivalSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=400, help_text="异议原因")
+    amount_received = serializers.DecimalField(
+        max_digits=16, decimal_places=2, required=False, help_text="yuan that did arrive; default 0"
+    )

@@ -17,4 +17,14 @@ urlpatterns = [
         LedgerEntryViewSet.as_view({"post": "reverse"}),
         name="ledger_entry_reverse",
     ),
+    path(
+        "ledger-entries/<id:pk>/confirm/",
+        LedgerEntryViewSet.as_view({"post": "confirm"}),
+        name="ledger_entry_confirm",
+    ),
+    path(
+        "ledger-entries/<id:pk>/dispute/",
+        LedgerEntryViewSet.as_view({"post": "dispute"}),
+        name="ledger_entry_dispute",
+    ),
 ]
