@@ -20,7 +20,7 @@ from json.encoder import encode_basestring  # the C-accelerated string quoting o
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from .context import require_change_context
@@ -105,9 +105,12 @@ class BulkWriter:
     at the end to move the id sequences past the reserved keys (PostgreSQL).
     """
 
-    def __init__(self):
+    def __init__(self, using=None):
         self.context = require_change_context()
-        self.vendor = connection.vendor
+        # This thread's connection itself, not the `connection` proxy (which resolves per thread): a thread
+        # writing for an import shares the importer's connection and so its transaction.
+        self.connection = using or connections[DEFAULT_DB_ALIAS]
+        self.vendor = self.connection.vendor
         self.counts: dict[str, int] = {}
         self._reserved: dict[str, int] = {}  # SQLite: keys handed out but not yet written, per table
         self._written_models: list = []
@@ -119,8 +122,8 @@ class BulkWriter:
         if count <= 0:
             return range(0)
         table = model._meta.db_table
-        connection.ensure_connection()
-        with connection.cursor() as cursor:
+        self.connection.ensure_connection()
+        with self.connection.cursor() as cursor:
             if self.vendor == "postgresql":
                 cursor.execute(
                     "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
@@ -167,12 +170,13 @@ class BulkWriter:
         return len(rows)
 
     def create(self, model, instances: list) -> int:
-        """Insert unsaved, validated `instances` with their change-log rows (an import's new objects)."""
-        ids = iter(self.reserve_ids(model, len(instances)))
+        """Insert unsaved, validated `instances` with their change-log rows (an import's new objects).
+
+        Instances without a primary key get one here (`assign_ids` beforehand saves that query)."""
+        self.assign_ids(model, instances)
         rows, names = [], {}
         attnames = [field.attname for field in model._meta.concrete_fields]
         for instance in instances:
-            instance.pk = next(ids)
             for name in ("created", "last_updated"):
                 if name in attnames:
                     setattr(instance, name, self._now)
@@ -180,6 +184,12 @@ class BulkWriter:
             rows.append({name: values.get(name) for name in attnames})
             names[instance.pk] = str(instance)
         return self.write(model, rows, lambda row: names[row["id"]])
+
+    def assign_ids(self, model, instances: list) -> None:
+        """Reserve primary keys for the instances that have none."""
+        missing = [instance for instance in instances if instance.pk is None]
+        for instance, key in zip(missing, self.reserve_ids(model, len(missing)), strict=True):
+            instance.pk = key
 
     def update(self, model, instances: list, before: list) -> int:
         """Write changed `instances` over their rows, logging each with `before` (the stored objects) and
@@ -196,7 +206,7 @@ class BulkWriter:
                 instance.last_updated = self._now
         table = model._meta.db_table
         values = [[getattr(instance, name) for name in columns] + [instance.pk] for instance in instances]
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             if self.vendor == "postgresql":
                 column_sql = ", ".join(f'"{name}"' for name in [*columns, "id"])
                 cursor.execute(  # the columns' types, without their constraints
@@ -274,16 +284,16 @@ class BulkWriter:
 
     def _copy(self, table: str, columns: list[str], rows: Iterable[list]):
         column_sql = ", ".join(f'"{c}"' for c in columns)
-        connection.ensure_connection()
+        self.connection.ensure_connection()
         if self.vendor == "postgresql":
-            raw = connection.connection  # psycopg 3 connection inside Django's transaction
+            raw = self.connection.connection  # psycopg 3 connection inside Django's transaction
             with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({column_sql}) FROM STDIN') as copy:
                 for row in rows:
                     copy.write_row(row)
             return
         placeholders = ", ".join("?" for _ in columns)
         sql = f'INSERT INTO "{table}" ({column_sql}) VALUES ({placeholders})'
-        raw_cursor = connection.connection.cursor()
+        raw_cursor = self.connection.connection.cursor()
         batch = []
         for row in rows:
             batch.append([_sqlite_value(v) for v in row])
@@ -299,8 +309,8 @@ class BulkWriter:
         if self.vendor != "postgresql":
             return
         models = list(dict.fromkeys(self._written_models))
-        with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+        with self.connection.cursor() as cursor:
+            for statement in self.connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
             for model in [*models, ObjectChange]:
                 cursor.execute(f'ANALYZE "{model._meta.db_table}"')

@@ -54,10 +54,12 @@ def _compile(model, condition) -> Predicate:
     """`condition` (a Q tree) as a function of an instance, built once per model."""
     if isinstance(condition, Q):
         children = [_compile(model, child) for child in condition.children]
-        combine = all if condition.connector == Q.AND else any
+        combined = children[0]
+        for child in children[1:]:  # nested closures: no generator per evaluation
+            combined = _both(combined, child) if condition.connector == Q.AND else _either(combined, child)
         if condition.negated:
-            return lambda instance: not combine(child(instance) for child in children)
-        return lambda instance: combine(child(instance) for child in children)
+            return lambda instance, inner=combined: not inner(instance)
+        return combined
     if not isinstance(condition, tuple):
         raise Unsupported(condition)
     lookup, expected = condition
@@ -83,6 +85,14 @@ def _compile(model, condition) -> Predicate:
         return compare(left, right)
 
     return holds
+
+
+def _both(first: Predicate, second: Predicate) -> Predicate:
+    return lambda instance: first(instance) and second(instance)
+
+
+def _either(first: Predicate, second: Predicate) -> Predicate:
+    return lambda instance: first(instance) or second(instance)
 
 
 @cache

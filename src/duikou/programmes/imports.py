@@ -46,7 +46,9 @@ class ReferenceResolving:
                     (column, _("系统中还没有援助计划：请先加载参考数据（duikou load-reference）。"))
                 )
             return self.default_programme
-        programme = self.programmes.get(match_key(text))
+        programme, _message = self._remembered(
+            "programme", text, lambda text: (self.programmes.get(match_key(text)), "")
+        )
         if programme is None:
             problems.append((column, _("找不到援助计划“{value}”").format(value=text)))
         return programme

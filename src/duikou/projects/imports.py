@@ -165,6 +165,7 @@ class ProjectImporter(ReferenceResolving, Importer):
             for text in {category.code, category.name, getattr(category, "short_name", "")}:
                 if text:
                     self.categories[(category.programme_id, match_key(text))] = category
+        self._categories_by_text: dict[tuple[int, str], Category | None] = {}
         self.blank_project = Project(**OPTIONAL_DEFAULTS)
 
     def prepare(self, keys):
@@ -180,7 +181,7 @@ class ProjectImporter(ReferenceResolving, Importer):
         division = self.resolve_division(values.get("division"), problems)
         category = None
         if programme is not None and values.get("category"):
-            category = self.categories.get((programme.pk, match_key(values["category"])))
+            category = self._category(programme, values["category"])
             if category is None:
                 names = "、".join(
                     sorted(
@@ -205,10 +206,7 @@ class ProjectImporter(ReferenceResolving, Importer):
         existing = self.existing.get(values.get("code"))
         row.existing = existing
         project = _copy_of(existing if existing is not None else self.blank_project)
-        project.programme = programme
-        project.supporter = supporter
-        project.division = division
-        project.category = category
+        _refer(project, programme=programme, supporter=supporter, division=division, category=category)
         for name, value in values.items():
             if name in ("programme", "supporter", "division", "category"):
                 continue
@@ -216,6 +214,12 @@ class ProjectImporter(ReferenceResolving, Importer):
                 continue  # a blank optional cell: the stored value, or the model's default for a new one
             setattr(project, name, value)
         return project
+
+    def _category(self, programme, text: str) -> Category | None:
+        key = (programme.pk, text)
+        if key not in self._categories_by_text:  # the same few names on every row
+            self._categories_by_text[key] = self.categories.get((programme.pk, match_key(text)))
+        return self._categories_by_text[key]
 
     # -- the template ----------------------------------------------------------------------------------------
     def template_choices(self, spec):
@@ -256,3 +260,12 @@ def _copy_of(project: Project) -> Project:
     copy._state.adding = project._state.adding
     copy._state.db = project._state.db
     return copy
+
+
+def _refer(project: Project, **related) -> None:
+    """Point `project` at resolved objects, as assigning `project.supporter = …` does (the id and the
+    cached object), without the descriptor's checks — each object came from the database just now."""
+    cache = project._state.fields_cache
+    for name, obj in related.items():
+        project.__dict__[f"{name}_id"] = None if obj is None else obj.pk
+        cache[name] = obj
