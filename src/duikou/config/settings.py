@@ -166,7 +166,7 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "duikou.core.security.MinimumLengthValidator",  # Django's, with a message in Chinese
         "OPTIONS": {"min_length": get_int_from_env("DUIKOU_PASSWORD_MIN_LENGTH", 12, minimum=8)},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -9,6 +9,7 @@ import json
 import unicodedata
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -48,6 +49,18 @@ class CharacterKindsValidator:
 
     def get_help_text(self) -> str:
         return self.message()
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with a message of our own: Django 5.2 changed the message's text
+    ("at least %d characters") and its zh_Hans catalogue still has only the old one, so the refusal
+    would be in English."""
+
+    def get_error_message(self) -> str:
+        return _("密码太短：至少需要 {min} 个字符。").format(min=self.min_length)
+
+    def get_help_text(self) -> str:
+        return _("密码至少需要 {min} 个字符。").format(min=self.min_length)
 
 
 def client_ip(request) -> str | None:

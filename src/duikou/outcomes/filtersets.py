@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from duikou.core.filtersets import BaseFilterSet
 from duikou.geo.choices import Zone
@@ -68,6 +70,7 @@ class MeasurementFilterSet(BaseFilterSet):
             "import_batch",
         ]
 
+    @extend_schema_field(OpenApiTypes.INT)  # the programme's id (the schema cannot guess: no model field)
     def filter_programme(self, queryset, name, value):
         """The programme's projects, and measurements of a division (no project) — as the outcome
         figures count them (`dashboards.queries.outcomes`)."""

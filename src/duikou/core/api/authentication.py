@@ -6,6 +6,7 @@ docs/security.md). The settings name this class, so the REST framework knows no 
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from duikou.core.tokens import find_token
@@ -40,3 +41,18 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema (and Swagger UI's Authorize button) describes the token."""
+
+    target_class = TokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <prefix>.<secret>` — `duikou api-token create <username>` (docs/api.md)",
+        }

@@ -82,6 +82,16 @@ class PageProblems:
                 else None
             ),
         )
+        # What the Content Security Policy refuses (an inline script or style, a foreign source) is reported
+        # on the console only; a page that needs 'unsafe-inline' fails here (docs/security.md).
+        page.on(
+            "console",
+            lambda message: (
+                self.errors.append(f"CSP: {message.text}")
+                if message.type == "error" and "Content Security Policy" in message.text
+                else None
+            ),
+        )
         page.on(
             "requestfailed",
             lambda request: (

@@ -11,6 +11,10 @@
 
   const wan = (yuan) => Math.round(yuan / WAN);
   const formatWan = (value) => Number(value).toLocaleString("zh-CN", { maximumFractionDigits: 0 });
+  // ECharts' own tooltip text (the axis charts') carries inline style attributes, which the Content Security
+  // Policy refuses (style-src 'self'; docs/security.md): those tooltips are drawn on the canvas instead.
+  // The pie and map tooltips stay HTML (the map's names the county in the page): their formatters add no style.
+  const canvasTooltip = (options) => Object.assign({ renderMode: "richText" }, options);
   const percent = (fraction) => (fraction === null || fraction === undefined ? "—" : (fraction * 100).toFixed(1) + "%");
 
   function init(id) {
@@ -29,7 +33,7 @@
     const chart = init("chart-funds-by-year");
     chart.setOption({
       color: palette,
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v) => formatWan(v) + " " + labels.wan },
+      tooltip: canvasTooltip({ trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v) => formatWan(v) + " " + labels.wan }),
       legend: { type: "scroll", bottom: 0 },
       grid: { left: 60, right: 16, top: 16, bottom: 48 },
       xAxis: { type: "category", data: source.years.map(String) },
@@ -51,7 +55,7 @@
     const chart = init("chart-supporters");
     chart.setOption({
       color: ["#a5c8f0", "#206bc4", "#d63939"],
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: canvasTooltip({ trigger: "axis", axisPointer: { type: "shadow" } }),
       legend: { bottom: 0 },
       grid: { left: 64, right: 48, top: 24, bottom: 48 },
       yAxis: { type: "category", data: rows.map((r) => r.name), inverse: true },
