@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from duikou.funds.choices import EntryKind
 from duikou.funds.models import LedgerEntry
+from duikou.funds.reconciliation import confirmed_arrivals
 from duikou.geo.choices import Zone
 from duikou.parties.choices import SUPPORTER_KINDS
 from duikou.parties.models import Organization
@@ -109,6 +110,7 @@ def by_supporter(scope: Scope) -> list[dict]:
                 "aid": ZERO,
                 "planned": ZERO,
                 "arrived": ZERO,
+                "confirmed": ZERO,
                 "projects": 0,
             },
         )
@@ -139,8 +141,13 @@ def by_supporter(scope: Scope) -> list[dict]:
     for item in ledger_rows:
         row = row_for(item["supporter_id"])
         row["arrived" if item["kind"] == EntryKind.ARRIVED else "planned"] += item["total"] or ZERO
+    entries = scope.filter(LedgerEntry.objects.filter(programme=scope.programme), year_field="fiscal_year")
+    confirmed = confirmed_arrivals(entries.filter(value_date__lte=scope.as_of), by="supporter_id")
+    for supporter_id, amount in confirmed.items():
+        row_for(supporter_id)["confirmed"] += amount
     result = []
     for row in rows.values():
+        row["unconfirmed"] = row["arrived"] - row.pop("confirmed")  # 含未确认: issue 5, item 3
         row["arrival_rate"] = ratio(row["arrived"], row["planned"])
         row["url"] = project_list_url(scope, supporter=row["id"], is_active=True)
         result.append(row)

@@ -29,6 +29,7 @@ from functools import cached_property
 from django.db.models import Count, Max, Min, Q, Sum
 
 from duikou.funds.models import LedgerEntry
+from duikou.funds.reconciliation import confirmed_arrivals
 from duikou.funds.services import fund_totals
 from duikou.geo.models import Division
 from duikou.outcomes.models import Measurement
@@ -124,16 +125,22 @@ def ratio(part, whole) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(RATE_PLACES)
 
 
+def scoped_entries(scope: Scope):
+    return scope.filter(LedgerEntry.objects.filter(programme=scope.programme), year_field="fiscal_year")
+
+
 def funds(scope: Scope) -> dict:
+    """Ledger sums of the scope. `unconfirmed_arrived` is the part of `arrived` its recipients have not
+    confirmed (pending or disputed, issue 5 item 3): the arrival figures rest on it, and the pages say so.
+    It is read from the confirmations (few rows) and the rollups' arrived sum, never stored."""
     totals = summaries.fund_totals(scope) if scope.use_rollups else None
     if totals is None:
-        entries = scope.filter(
-            LedgerEntry.objects.filter(programme=scope.programme), year_field="fiscal_year"
-        )
-        totals = fund_totals(entries, as_of=scope.as_of)
+        totals = fund_totals(scoped_entries(scope), as_of=scope.as_of)
+    confirmed = confirmed_arrivals(scoped_entries(scope).filter(value_date__lte=scope.as_of))
     return {
         "planned": totals.planned + totals.adjusted,
         "arrived": totals.arrived,
+        "unconfirmed_arrived": totals.arrived - confirmed,
         "disbursed": totals.disbursed,
         "spent": totals.spent,
         "returned": totals.returned,

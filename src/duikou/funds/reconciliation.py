@@ -24,6 +24,7 @@ from django.db.models import Case, CharField, Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from .choices import ConfirmationState, EntryKind, ReconciliationStatus
+from .models import ArrivalConfirmation
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -181,3 +182,26 @@ def unconfirmed_arrivals_by(entries, key: str) -> dict[int, Decimal]:
         )
     )
     return {row[key]: _money(row["posted"]) - _money(row["settled"]) for row in rows}
+
+
+def confirmed_arrivals(entries, *, by: str | None = None):
+    """Σ of the arrivals among `entries` the recipient confirmed (reversed ones left out).
+
+    Read from the answers' side, so it costs what the confirmations cost, not the ledger: the dashboards
+    take `arrived − confirmed` as the unconfirmed share of an arrival figure they read from the rollups.
+
+    Args:
+        by: a ledger field (supporter_id …) to group by; None for one total.
+
+    Returns:
+        A Decimal, or {value of `by`: Decimal}.
+    """
+    confirmations = ArrivalConfirmation.objects.filter(
+        state=ConfirmationState.CONFIRMED,
+        entry__in=entries.filter(kind=EntryKind.ARRIVED).values("pk"),
+        entry__reversal__isnull=True,
+    ).order_by()
+    if by is None:
+        return _money(confirmations.aggregate(total=Sum("entry__amount"))["total"])
+    rows = confirmations.values_list(f"entry__{by}").annotate(total=Sum("entry__amount"))
+    return {key: _money(total) for key, total in rows}

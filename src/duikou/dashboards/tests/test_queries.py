@@ -105,6 +105,7 @@ def test_funds_and_rates_are_exact(world):
     assert result["funds"] == {
         "planned": Decimal("1000000.00"),
         "arrived": Decimal("800000.00"),
+        "unconfirmed_arrived": Decimal("800000.00"),  # no recipient has confirmed anything yet
         "disbursed": Decimal("300000.00"),
         "spent": Decimal("150000.00"),
         "returned": Decimal("0.00"),
@@ -114,6 +115,23 @@ def test_funds_and_rates_are_exact(world):
     assert result["rates"]["disbursement"] == Decimal("0.3750")
     assert result["rates"]["payment"] == Decimal("0.1875")
     assert result["rates"]["start"] == Decimal("0.5000")  # one of two new projects started
+
+
+def test_the_arrival_figure_says_how_much_of_it_is_unconfirmed(world):
+    """Issue 5, item 3: a confirmed arrival leaves the unconfirmed share; a disputed one stays in it."""
+    from duikou.funds.models import LedgerEntry
+    from duikou.funds.services import confirm_arrival, dispute_arrival
+
+    hospital_arrival = LedgerEntry.objects.get(project=world["hospital"], kind=EntryKind.ARRIVED)
+    exchange_arrival = LedgerEntry.objects.get(project=world["exchange"], kind=EntryKind.ARRIVED)
+    confirm_arrival(hospital_arrival, acting_user=None)
+    dispute_arrival(exchange_arrival, acting_user=None, reason="未到账")
+
+    funds = figures(world)["funds"]
+    fujian = figures(world, supporter=world["fujian"])["funds"]
+
+    assert (funds["arrived"], funds["unconfirmed_arrived"]) == (Decimal("800000.00"), Decimal("200000.00"))
+    assert (fujian["arrived"], fujian["unconfirmed_arrived"]) == (Decimal("200000.00"), Decimal("200000.00"))
 
 
 def test_shares_against_targets(world):
