@@ -110,14 +110,21 @@ class ImportResult:
 
 @dataclass
 class ParsedRow:
-    """A data row: its Excel number, the raw cells by spec name, and the object it builds."""
+    """A data row: its Excel number, the raw cells, and the object it builds."""
 
     number: int
-    cells: dict[str, Any]
+    raw: list
+    columns: dict[str, int]  # spec name → column index (the header's)
     instance: Any = None
     existing: Any = None
-    key: Any = None  # the natural key as read (blank or unreadable: None)
     changed_fields: list[str] = field(default_factory=list)
+    key: Any = None  # the natural key as read (blank or unreadable: None)
+
+    @property
+    def cells(self) -> dict[str, Any]:
+        """The raw cells by spec name (for messages: only rows with a mistake ask)."""
+        width = len(self.raw)
+        return {name: (self.raw[column] if column < width else None) for name, column in self.columns.items()}
 
 
 class Importer:
@@ -341,8 +348,8 @@ class Importer:
         reader = next((item for item in self._readers if item[0].name == self.natural_key), None)
         if reader is None:
             return set()
-        _spec, column, read = reader
-        keys = {read(raw[column]) for _number, raw in chunk if column < len(raw)}
+        _spec, column, memo, parse = reader
+        keys = {_cell_value(raw[column], parse, memo) for _number, raw in chunk if column < len(raw)}
         return {key for key in keys if type(key) is str}  # not blank, not unreadable
 
     def column_texts(self, name: str) -> set[str]:
@@ -356,36 +363,42 @@ class Importer:
         }
 
     # -- one row --------------------------------------------------------------------------------------------
-    def _cell_readers(self, header: Header) -> list[tuple[ColumnSpec, int, Callable]]:
-        """(spec, column index, reader) for each column present; a reader remembers what each distinct
-        text read as (a year, a division name, 是/否 repeat on every row)."""
+    def _cell_readers(self, header: Header) -> list[tuple]:
+        """(spec, column index, memo, parser) for each column present: the memo keeps what each distinct
+        cell read as (a year, a division name, 是/否 repeat on every row)."""
         readers = []
         for spec in self.columns:
             if spec.name in header.columns:
                 unit = header.units.get(spec.name) or header.table_unit
-                readers.append((spec, header.columns[spec.name], _remembering(self.cell_parser(spec, unit))))
+                readers.append((spec, header.columns[spec.name], {}, self.cell_parser(spec, unit)))
         return readers
 
     def _parse_row(self, number: int, raw: list, result: ImportResult) -> ParsedRow | None:
         width = len(raw)
-        cells = {
-            spec.name: (raw[column] if column < width else None) for spec, column, _read in self._readers
-        }
-        if all(is_blank(value) for value in cells.values()):
-            return None  # blank lines between blocks, or the sheet's formatted-but-empty tail
-        row = ParsedRow(number=number, cells=cells)
-        errors, values = [], {}
-        for spec, _column, read in self._readers:
-            raw_value = cells[spec.name]
-            value = read(raw_value)
+        values, problems, is_empty = {}, [], True
+        for spec, column, memo, parse in self._readers:
+            cell = raw[column] if column < width else None
+            if cell is None:
+                value = _BLANK
+            else:  # _cell_value, inlined: this runs for every cell of the file
+                key = cell if type(cell) is str else (type(cell), cell)
+                value = memo.get(key, _UNSEEN)
+                if value is _UNSEEN:
+                    value = _read_cell(cell, parse, memo, key)
             if value is _BLANK:
-                if spec.required:
-                    errors.append(self._error(row, spec.name, raw_value, _("必填项为空。")))
                 values[spec.name] = None
-            elif type(value) is CellError:
-                errors.append(self._error(row, spec.name, raw_value, str(value)))
+                if spec.required:
+                    problems.append((spec.name, cell, _("必填项为空。")))
+                continue
+            is_empty = False
+            if type(value) is CellError:
+                problems.append((spec.name, cell, str(value)))
             else:
                 values[spec.name] = value
+        if is_empty:
+            return None  # blank lines between blocks, or the sheet's formatted-but-empty tail
+        row = ParsedRow(number=number, raw=raw, columns=self.header.columns)
+        errors = [self._error(row, name, cell, message) for name, cell, message in problems]
         row.key = values.get(self.natural_key) if self.natural_key else None
         try:
             # Built even when a cell was unreadable, so that unknown names in the same row are reported
@@ -578,34 +591,33 @@ _BLANK = object()  # what a cell reader returns for a blank-looking cell
 MEMO_LIMIT = 20_000  # distinct cells remembered per column; past it the memo starts again (memory)
 
 
-def _remembering(parse: Callable) -> Callable:
-    """`parse` wrapped to return `_BLANK` for blank-looking cells and a `CellError` (not raise it), and to
-    remember the outcome for each distinct cell (text, or a spreadsheet's number or date)."""
-    memo: dict = {}
-
-    def read(raw):
-        if raw is None:
-            return _BLANK
-        # 1, 1.0 and True are equal keys; a spreadsheet's cell types must not share outcomes.
-        key = raw if type(raw) is str else (type(raw), raw)
-        outcome = memo.get(key, _BLANK_UNSEEN)
-        if outcome is _BLANK_UNSEEN:
-            if is_blank(raw):
-                outcome = _BLANK
-            else:
-                try:
-                    outcome = parse(raw)
-                except CellError as error:
-                    outcome = error
-            if len(memo) >= MEMO_LIMIT:
-                memo.clear()
-            memo[key] = outcome
-        return outcome
-
-    return read
+def _cell_value(cell, parse: Callable, memo: dict):
+    """What a cell reads as: `_BLANK`, the parsed value, or a `CellError`, remembered in `memo`."""
+    if cell is None:
+        return _BLANK
+    # 1, 1.0 and True are equal keys; a spreadsheet's cell types must not share outcomes.
+    key = cell if type(cell) is str else (type(cell), cell)
+    value = memo.get(key, _UNSEEN)
+    return _read_cell(cell, parse, memo, key) if value is _UNSEEN else value
 
 
-_BLANK_UNSEEN = object()
+def _read_cell(cell, parse: Callable, memo: dict, key):
+    """A cell not read before: `_BLANK` when it only looks blank, else what `parse` makes of it or the
+    `CellError` it raises — remembered under `key` for the next row."""
+    if is_blank(cell):
+        outcome = _BLANK
+    else:
+        try:
+            outcome = parse(cell)
+        except CellError as error:
+            outcome = error
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    memo[key] = outcome
+    return outcome
+
+
+_UNSEEN = object()
 
 
 def file_sha256(source: bytes | str | Path) -> str:
