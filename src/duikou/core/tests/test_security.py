@@ -326,8 +326,8 @@ SECRET_PATTERNS = {
     "an AWS access key": re.compile(r"\bAKIA" + r"[0-9A-Z]{16}\b"),
     "a GitHub token": re.compile(r"\bgh[pousr]_" + r"[A-Za-z0-9]{36}\b"),
 }
-# Documentation examples: RFC 2606 names, placeholders such as <password> or ${PASSWORD}.
-PLACEHOLDER = re.compile(r"example|^<[^>]+>$|^\$\{?\w+\}?$|^\*+$", re.IGNORECASE)
+# Documentation examples: RFC 2606 names, placeholders such as <password>, ${PASSWORD} or {password}.
+PLACEHOLDER = re.compile(r"example|^<[^>]+>$|^\$?\{\w+\}$|^\$\w+$|^\*+$", re.IGNORECASE)
 
 
 def secrets_in(text: str) -> list[tuple[str, str]]:
@@ -347,6 +347,7 @@ def test_the_secret_scanner_finds_what_it_should_and_nothing_else():
     assert secrets_in("-----BEGIN RSA " + "PRIVATE KEY-----\nMIIE")
     assert not secrets_in("DATABASE_URL=postgres://duikou:example-password@127.0.0.1:5432/duikou")
     assert not secrets_in(f'SECRET_KEY = "{DEVELOPMENT_KEY}"')
+    assert not secrets_in('SECRET_KEY = "{key}"')  # a template's placeholder
     assert not secrets_in('SECRET_KEY="x" * 50')  # a test's throw-away key, not a literal secret
     assert not secrets_in("postgres://postgres@127.0.0.1:5432/duikou_ci")  # no password at all
 
