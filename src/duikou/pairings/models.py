@@ -85,8 +85,11 @@ class Pairing(PrimaryModel):
             raise ValidationError({"until": _("截止日期不能早于起始日期。")})
 
 
-# Set while many rows are checked at once (an import): every pairing, by (programme, supporter, division).
-_preloaded: contextvars.ContextVar[dict | None] = contextvars.ContextVar("duikou_pairings", default=None)
+# Set while many rows are checked at once (an import): every pairing, by (programme, supporter, division),
+# and for each (programme, supporter, division) asked about, the pairings that could cover it, by pk.
+_preloaded: contextvars.ContextVar[tuple[dict, dict] | None] = contextvars.ContextVar(
+    "duikou_pairings", default=None
+)
 
 
 @contextmanager
@@ -98,7 +101,7 @@ def pairings_preloaded():
         index.setdefault((pairing.programme_id, pairing.supporter_id, pairing.division_id), []).append(
             pairing
         )
-    token = _preloaded.set(index)
+    token = _preloaded.set((index, {}))
     try:
         yield
     finally:
@@ -112,19 +115,32 @@ def find_covering_pairing(*, programme, supporter, division, on: datetime.date) 
     parents (衢州市 works under 浙江省's pairing), for the division itself or
     any ancestor (a prefecture pairing covers its counties).
     """
+    preloaded = _preloaded.get()
+    if preloaded is not None:
+        index, candidates_of = preloaded
+        key = (programme.pk, supporter.pk, division.pk)
+        candidates = candidates_of.get(key)
+        if candidates is None:  # the same supporter and county recur on many rows
+            candidates = candidates_of[key] = sorted(
+                (
+                    pairing
+                    for supporter_member in supporter.supporter_chain()
+                    for area in [division, *division.ancestors()]
+                    for pairing in index.get((programme.pk, supporter_member.pk, area.pk), ())
+                ),
+                key=lambda pairing: pairing.pk,
+            )
+        return next(
+            (
+                pairing
+                for pairing in candidates
+                if (pairing.since is None or pairing.since <= on)
+                and (pairing.until is None or pairing.until >= on)
+            ),
+            None,
+        )
     supporters = supporter.supporter_chain()
     divisions = [division, *division.ancestors()]
-    index = _preloaded.get()
-    if index is not None:
-        covering = [
-            pairing
-            for supporter_member in supporters
-            for area in divisions
-            for pairing in index.get((programme.pk, supporter_member.pk, area.pk), ())
-            if (pairing.since is None or pairing.since <= on)
-            and (pairing.until is None or pairing.until >= on)
-        ]
-        return min(covering, key=lambda pairing: pairing.pk, default=None)
     return (
         Pairing.objects.active_on(on)
         .filter(programme=programme, supporter__in=supporters, division__in=divisions)

@@ -44,6 +44,7 @@ class ModelRules:
         fields = [field for field in model._meta.fields if not getattr(field, "generated", False)]
         self._memos: dict[str, dict] = {field.attname: {} for field in fields}
         self._plan = [self._step(field) for field in fields]
+        self._passed: dict[str, object] = {}  # per field, the last value object that passed
 
     @staticmethod
     def _step(field) -> tuple:
@@ -62,18 +63,24 @@ class ModelRules:
         """Raise `ValidationError` (a dict by field, as `full_clean()`) when the instance breaks a rule."""
         errors: dict[str, list] = {}
         values = instance.__dict__
+        passed = self._passed
         for attname, how, field, limits, simple_empty in self._plan:
             value = values.get(attname)
+            if value is passed.get(attname, _MISSING):
+                continue  # the very object that passed before: a default, a cell read once for many rows
             if value is None or (type(value) is str and not value) or not simple_empty:
-                if field.blank and value in field.empty_values:
-                    continue
+                valid = field.blank and value in field.empty_values
             elif how == RELATION:
-                continue  # resolved by the importer from what exists: no query needed
+                valid = True  # resolved by the importer from what exists: no query needed
             elif how == PLAIN_TEXT:
-                if type(value) is str and len(value) <= limits and "\x00" not in value:
-                    continue  # what CharField.clean() would find, without remembering a million names
-            elif how == DECIMAL and _fits(value, *limits):
-                continue  # what DecimalValidator would find: amounts are nearly all distinct
+                # what CharField.clean() would find, without remembering a million names
+                valid = type(value) is str and len(value) <= limits and "\x00" not in value
+            else:
+                # what DecimalValidator would find: amounts are nearly all distinct
+                valid = how == DECIMAL and _fits(value, *limits)
+            if valid:
+                passed[attname] = value
+                continue
             memo = self._memos[attname]
             key = _memo_key(value)
             verdict = _MISSING if key is None else memo.get(key, _MISSING)
@@ -89,6 +96,8 @@ class ModelRules:
             cleaned, messages = verdict
             if messages:
                 errors[field.name] = list(messages)
+            elif cleaned is value:
+                passed[attname] = value
             else:
                 values[attname] = cleaned  # as full_clean(): "2.5" becomes Decimal("2.5")
         try:
