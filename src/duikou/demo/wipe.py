@@ -1,6 +1,7 @@
 """Remove a generated data set, for `duikou generate --replace` on a demo database.
 
-This deletes every project, ledger entry, assignment and measurement — the
+This deletes every project, ledger entry (with the recipients' answers to arrivals and the closed periods,
+which would refuse the new data set's dates), assignment and measurement — the
 demo database holds nothing else — and their change-log rows, which describe
 rows that no longer exist. The ledger's append-only trigger is lifted only
 inside this transaction (`core.triggers.append_only_suspended`).
@@ -12,13 +13,22 @@ from django.db import connection, transaction
 from duikou.core.models import ImportBatch, ObjectChange
 from duikou.core.triggers import append_only_suspended
 from duikou.demo.models import PlantedAnomaly
-from duikou.funds.models import LedgerEntry
+from duikou.funds.models import ArrivalConfirmation, LedgerEntry, PeriodLock
 from duikou.outcomes.models import Measurement
 from duikou.projects.models import Project, ProjectStatusChange
 from duikou.talent.models import Assignment
 
 # Children first: each table only references tables later in the list.
-DATASET_MODELS = [PlantedAnomaly, Measurement, Assignment, LedgerEntry, ProjectStatusChange, Project]
+DATASET_MODELS = [
+    PlantedAnomaly,
+    Measurement,
+    Assignment,
+    ArrivalConfirmation,
+    PeriodLock,
+    LedgerEntry,
+    ProjectStatusChange,
+    Project,
+]
 
 
 @transaction.atomic
