@@ -174,16 +174,15 @@ class BulkWriter:
 
         Instances without a primary key get one here (`assign_ids` beforehand saves that query)."""
         self.assign_ids(model, instances)
-        rows, names = [], {}
-        attnames = [field.attname for field in model._meta.concrete_fields]
+        attnames = {field.attname for field in model._meta.concrete_fields}
+        stamps = [name for name in ("created", "last_updated") if name in attnames]
+        names = {}
         for instance in instances:
-            for name in ("created", "last_updated"):
-                if name in attnames:
-                    setattr(instance, name, self._now)
-            values = instance.__dict__
-            rows.append({name: values.get(name) for name in attnames})
+            for name in stamps:
+                instance.__dict__[name] = self._now
             names[instance.pk] = str(instance)
-        return self.write(model, rows, lambda row: names[row["id"]])
+        # An instance's __dict__ holds every concrete field by attname: the row itself, no copy.
+        return self.write(model, [instance.__dict__ for instance in instances], lambda row: names[row["id"]])
 
     def assign_ids(self, model, instances: list) -> None:
         """Reserve primary keys for the instances that have none."""
