@@ -120,13 +120,13 @@ def write_xlsx(path: Path, header: list[str], rows: list[list]) -> Path:
 
 
 # -- ours and the baselines -------------------------------------------------------------------------------
-def time_import(path: Path) -> float:
+def time_import(path: Path, *, dry_run: bool = False) -> float:
     from duikou.core.imports.registry import importer_for
 
     started = time.perf_counter()
-    result = importer_for("projects").run(path, path.name)
+    result = importer_for("projects").run(path, path.name, dry_run=dry_run)
     seconds = time.perf_counter() - started
-    if result.errors or not result.committed:
+    if result.errors or not (dry_run or result.committed):
         raise SystemExit(f"the import of {path.name} failed: {[e.as_dict() for e in result.errors[:5]]}")
     return seconds
 
@@ -230,8 +230,10 @@ def measure(url: str, rows: int, memory_rows: int, rounds: int) -> dict:
     csv_path = write_csv(directory / "bench-projects.csv", header, data)
     xlsx_path = write_xlsx(directory / "bench-projects.xlsx", header, data)
 
-    ours, copies, xlsx, calamine = [], [], [], []
+    ours, copies, xlsx, calamine, csv_checks, xlsx_checks = [], [], [], [], [], []
     for round_number in range(1, rounds + 1):
+        csv_checks.append(time_import(csv_path, dry_run=True))
+        xlsx_checks.append(time_import(xlsx_path, dry_run=True))
         ours.append(time_import(csv_path))
         columns, copy_text = imported_rows_as_copy_text(url)
         remove_bench_rows(url)
@@ -242,7 +244,8 @@ def measure(url: str, rows: int, memory_rows: int, rounds: int) -> dict:
         calamine.append(time_calamine_read(xlsx_path))
         log(
             f"  round {round_number}: CSV import {ours[-1]:.2f} s, raw COPY {copies[-1]:.2f} s, "
-            f"XLSX import {xlsx[-1]:.2f} s, calamine read {calamine[-1]:.2f} s"
+            f"XLSX import {xlsx[-1]:.2f} s, calamine read {calamine[-1]:.2f} s; "
+            f"checks (dry runs): CSV {csv_checks[-1]:.2f} s, XLSX {xlsx_checks[-1]:.2f} s"
         )
     del copy_text, data
 
@@ -279,6 +282,10 @@ def measure(url: str, rows: int, memory_rows: int, rounds: int) -> dict:
         "xlsx_import_seconds": round(xlsx_seconds, 2),
         "xlsx_rows_per_second": round(rows / xlsx_seconds),
         "calamine_read_seconds": round(statistics.median(calamine), 2),
+        "csv_check_seconds": round(statistics.median(csv_checks), 2),
+        "csv_check_rows_per_second": round(rows / statistics.median(csv_checks)),
+        "xlsx_check_seconds": round(statistics.median(xlsx_checks), 2),
+        "xlsx_check_rows_per_second": round(rows / statistics.median(xlsx_checks)),
         "memory": memory,
         "goals": GOALS,
     }
@@ -324,6 +331,8 @@ Medians of {rounds} alternating rounds.
 | **ratio of throughputs, ours / raw COPY** | | **{csv_ratio_to_copy:.2f}** | ≥ 0.50: {csv_verdict} |
 | **ours: XLSX import** (same rows as a workbook) | {xlsx_import_seconds:.2f} | {xlsx_rows_per_second:,} | ≥ 20,000 rows/s: {xlsx_verdict} |
 | python-calamine reading that workbook, nothing else | {calamine_read_seconds:.2f} | {calamine_rows_per_second:,} | |
+| the check alone (试导入, a dry run: read and validate, write nothing), CSV | {csv_check_seconds:.2f} | {csv_check_rows_per_second:,} | |
+| the check alone, XLSX | {xlsx_check_seconds:.2f} | {xlsx_check_rows_per_second:,} | |
 
 **Peak memory** of a real import of a {memory_rows:,}-row CSV ({file_mb} MB) by `duikou import projects`
 in a child process (its `VmHWM`): **{peak_memory_mb} MB** (goal ≤ 500 MB:
