@@ -223,3 +223,13 @@ class ProjectStatusChange(ChangeLoggedModel):
         return (
             f"{self.project.code}: {self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
         )
+
+
+# The annual plan workflow (projects/plans/): its models are registered with this app from here.
+from .plans.models import (  # noqa: E402, F401
+    AnnualPlan,
+    PlanAdjustment,
+    PlanReview,
+    PlanVersion,
+    PlanVersionItem,
+)
