@@ -26,6 +26,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy
 
+from duikou.accounts.choices import Role
+from duikou.accounts.models import Membership
 from duikou.core.models import ObjectChange
 from duikou.funds.choices import EntryKind
 from duikou.funds.models import LedgerEntry
@@ -49,8 +51,14 @@ PLAN_YEAR = 2024
 _project_numbers = itertools.count(1)
 
 
-def make_user(username: str = "officer", **fields):
+def make_user(username: str = "officer", *, role: str | None = Role.AUDITOR, organization=None, **fields):
+    """A user with a membership in `role` (default: an auditor, who reads every row and changes nothing,
+    so a test gives the write permissions it means to test); `role=None` for a user of no organization,
+    who reaches no rows (core/scoping.py)."""
     user, _ = get_user_model().objects.get_or_create(username=username, defaults=fields)
+    if role is not None:
+        Membership.objects.update_or_create(user=user, defaults={"role": role, "organization": organization})
+        user = get_user_model().objects.get(pk=user.pk)  # fresh: no membership or permissions cached
     return user
 
 

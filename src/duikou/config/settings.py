@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "duikou.core",
     "duikou.geo",
     "duikou.parties",
+    "duikou.accounts",  # membership of an organization and its role (docs/security.md)
     "duikou.programmes",
     "duikou.pairings",
     "duikou.projects",
@@ -180,6 +181,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before the password is checked
     "django.contrib.auth.backends.ModelBackend",
+    "duikou.accounts.backends.RoleBackend",  # the permissions of the user's role (accounts/roles.py)
 ]
 AXES_FAILURE_LIMIT = get_int_from_env("DUIKOU_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=get_int_from_env("DUIKOU_LOGIN_COOLOFF_MINUTES", 30, minimum=1))

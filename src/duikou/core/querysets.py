@@ -1,9 +1,12 @@
-"""Querysets of logged models: bulk writes are change-logged like single saves."""
+"""Querysets of logged models: bulk writes are change-logged like single saves, and every one can be
+narrowed to what a user may see or change (`restrict`, core/scoping.py)."""
 
 from django.db import models, transaction
 
+from .scoping import RestrictedQuerySetMixin
 
-class ChangeLoggedQuerySet(models.QuerySet):
+
+class ChangeLoggedQuerySet(RestrictedQuerySetMixin, models.QuerySet):
     """`update()` and `bulk_create()` write their change-log rows too.
 
     (`bulk_update()` needs no override: Django implements it with `update()`.)

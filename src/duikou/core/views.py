@@ -10,6 +10,10 @@
   fields, and nothing is saved when any field is wrong.
 - `ObjectActionView`: one state change of one object through its service (a
   status move, a reversal, the end of a stint).
+
+Every one reads its rows through `restrict(queryset, user, action)` (core/scoping.py): a list shows, an
+export writes and a detail, form or action finds only what the user's scope holds (404 for the rest), and
+a saved form is re-checked inside its transaction.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +37,7 @@ from .errors import add_service_errors
 from .exports import FORMATS, csv_response, export_filename, xlsx_response
 from .jobs import start_job
 from .models import ObjectChange
+from .scoping import check_in_scope, restrict
 from .tables import Table
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -70,7 +76,9 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
     extra_exports: tuple[tuple[str, str, str], ...] = ()
 
     def get_queryset(self):
-        return self.queryset.all()
+        """The rows the user may see: what the page lists, exports (here or in the background job, which
+        calls this with the job's user) and counts."""
+        return restrict(self.queryset.all(), self.request.user, "view")
 
     def session_key(self) -> str:
         return f"columns:{self.table_class.__name__}"
@@ -224,6 +232,9 @@ class ObjectDetailView(LoginRequiredMixin, DetailView):
 
     history_limit = HISTORY_LIMIT
 
+    def get_queryset(self):
+        return restrict(super().get_queryset(), self.request.user, "view")  # out of scope: 404
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["history"] = change_history(self.object, self.history_limit)
@@ -245,7 +256,10 @@ class ObjectActionView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
 
     @cached_property
     def object(self):
-        return get_object_or_404(self.queryset, pk=self.kwargs["pk"])
+        # The rows the user may see; whether they may act is `permission_required`, checked before.
+        return get_object_or_404(
+            restrict(self.queryset.all(), self.request.user, "view"), pk=self.kwargs["pk"]
+        )
 
     def get_form_kwargs(self):
         kwargs = {**super().get_form_kwargs(), "user": self.request.user}
@@ -296,13 +310,27 @@ class ObjectFormView(LoginRequiredMixin, PermissionRequiredMixin, UpdateView):
             return None
         return super().get_object(queryset)
 
+    def get_queryset(self):
+        return restrict(super().get_queryset(), self.request.user, "change")  # out of scope: 404
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
         return kwargs
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        # Saved, then re-checked inside the same transaction (STYLE.md 13): an object the user moved out of
+        # their scope (another supporter's project) is not saved at all.
+        is_new = form.instance._state.adding
+        try:
+            with transaction.atomic():
+                response = super().form_valid(form)
+                check_in_scope(self.object, self.request.user)
+        except ValidationError as error:
+            if is_new:
+                form.instance.pk, form.instance._state.adding, self.object = None, True, None
+            add_service_errors(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return response
 

@@ -10,9 +10,17 @@ from duikou.core.choices import TokenScope
 from duikou.core.tokens import issue_token
 
 
-def user_with(*permissions: str, username: str = "api-user", **fields):
-    """A user holding exactly the named permissions (`"projects.view_project"` …)."""
+def user_with(*permissions: str, username: str = "api-user", role: str | None = "auditor", **fields):
+    """A user holding the named permissions (`"projects.add_project"` …) as a member in `role`: by default
+    an auditor, who reads every row and changes nothing; `role=None`: a user of no organization, who holds
+    exactly the named permissions and reaches no rows (core/scoping.py)."""
     user, _ = get_user_model().objects.get_or_create(username=username, defaults=fields)
+    if role is not None:
+        # Read when asked: core does not import the apps above it at load time.
+        from django.apps import apps
+
+        membership_model = apps.get_model("accounts", "Membership")
+        membership_model.objects.update_or_create(user=user, defaults={"role": role})
     for name in permissions:
         app_label, codename = name.split(".")
         user.user_permissions.add(
@@ -29,8 +37,8 @@ def token_client(user, *, scope: str = TokenScope.WRITE) -> APIClient:
     return client
 
 
-def client_with(*permissions: str, username: str = "api-user") -> APIClient:
-    return token_client(user_with(*permissions, username=username))
+def client_with(*permissions: str, username: str = "api-user", role: str | None = "auditor") -> APIClient:
+    return token_client(user_with(*permissions, username=username, role=role))
 
 
 def errors(response) -> list[tuple[str | None, str]]:

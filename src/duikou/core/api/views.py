@@ -8,6 +8,9 @@
   then `Accept-Language` (`en` for English), then Chinese. Unlike the web pages, an API honours
   the header: scripts have no cookie, and their authors say what they want. The response is rendered
   inside that language, so lazily translated texts (labels, messages) come out in it.
+- **Scope.** Every queryset is `restrict(queryset, user, action)` (core/scoping.py): a list shows, and a
+  detail, update or state change finds, only what the user's scope holds (404 for the rest); a created or
+  updated object is re-checked inside the write's transaction, so one that leaves the scope is not saved.
 - **Transactions.** Each write (`perform_create`, `perform_update`, `perform_destroy`, and the state
   changes, which are services with their own `transaction.atomic`) is one transaction: a refused
   write leaves nothing behind.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -26,6 +30,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView as DRFAPIView
 
 from duikou.core.context import change_context
+from duikou.core.scoping import check_in_scope, restrict
+
+from .exceptions import validation_error
+
+# The action a request's method asks of the rows it finds (POST finds one for a state change, whose own
+# permission the view names in `action_permissions`).
+METHOD_ACTIONS = {"PUT": "change", "PATCH": "change", "DELETE": "delete"}
 
 
 class APIViewMixin:
@@ -58,22 +69,41 @@ class APIView(APIViewMixin, DRFAPIView):
     """A plain endpoint (the aggregates)."""
 
 
-class ReadOnlyModelViewSet(APIViewMixin, viewsets.ReadOnlyModelViewSet):
+class RestrictedQuerySetMixin:
+    """The viewset's rows narrowed to the user's scope for the request's action."""
+
+    def get_queryset(self):
+        action = METHOD_ACTIONS.get(self.request.method, "view")
+        return restrict(super().get_queryset(), self.request.user, action)
+
+
+class ReadOnlyModelViewSet(APIViewMixin, RestrictedQuerySetMixin, viewsets.ReadOnlyModelViewSet):
     """List and detail, filtered by the app's FilterSet, paginated."""
 
 
 class WritableModelViewSet(
-    APIViewMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    APIViewMixin,
+    RestrictedQuerySetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """List, detail, create and update; deletion only where a subclass adds `DestroyModelMixin`."""
 
     def perform_create(self, serializer):
         with transaction.atomic():
-            serializer.save()
+            self.check_saved_in_scope(serializer.save())
 
     def perform_update(self, serializer):
         with transaction.atomic():
-            serializer.save()
+            self.check_saved_in_scope(serializer.save())
+
+    def check_saved_in_scope(self, instance) -> None:
+        """Inside the write's transaction: an object outside the user's scope rolls the write back (400)."""
+        try:
+            check_in_scope(instance, self.request.user)
+        except DjangoValidationError as error:
+            raise validation_error(error) from error
 
     def perform_destroy(self, instance):
         # A PROTECTed reference (ledger entries of a project) raises ProtectedError: a 409.
