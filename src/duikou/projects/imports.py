@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowErrors
+from duikou.core.scoping import ScopedImporterMixin
 from duikou.core.text import match_key
 from duikou.pairings.models import pairings_preloaded
 from duikou.programmes.imports import ReferenceResolving
@@ -149,7 +150,7 @@ OPTIONAL_DEFAULTS = {
 }
 
 
-class ProjectImporter(ReferenceResolving, Importer):
+class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
     kind = "projects"
     title = gettext_lazy("年度项目计划")
     model = Project

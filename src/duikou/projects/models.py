@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import ChangeLoggedModel, PrimaryModel
 from duikou.core.money import format_amount
+from duikou.core.scoping import AccessRule
 from duikou.core.text import normalize_text
 
 from .choices import ConstructionType, DeliveryMode, ImplementationLevel, ProjectStatus
@@ -102,6 +103,9 @@ class Project(PrimaryModel):
     is_employment_oriented = models.BooleanField(_("促进就业"), default=False)
     flagship = models.CharField(_("品牌工程"), max_length=50, blank=True, help_text=_("如：百村千厂"))
     document_reference = models.CharField(_("批复文号"), max_length=100, blank=True)
+
+    # A supporter's projects, and those in a recipient's divisions (core/scoping.py).
+    access_rule = AccessRule(supporter="supporter", division="division")
 
     class Meta:
         verbose_name = _("项目")
@@ -206,6 +210,9 @@ class ProjectStatusChange(ChangeLoggedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
     )
     note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    # As its project (core/scoping.py).
+    access_rule = AccessRule(supporter="project__supporter", division="project__division")
 
     class Meta:
         verbose_name = _("项目状态变更")

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from duikou.core.scoping import check_in_scope
+
 from .choices import ALLOWED_TRANSITIONS, ProjectStatus
 from .models import Project, ProjectStatusChange
 
@@ -44,6 +46,7 @@ def transition_project(
     """
     given = project
     project = Project.objects.select_for_update().get(pk=project.pk)
+    check_in_scope(project, acting_user)  # another supporter's project is not the user's to move
     effective_on = effective_on or datetime.date.today()
     from_status = project.status
     if to_status not in ProjectStatus.values:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from duikou.core.scoping import restrict
 from duikou.core.views import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, querystring
 from duikou.funds.services import fund_totals, running_balances
 
@@ -93,7 +94,8 @@ class ProjectPlanTableView(LoginRequiredMixin, View):
     """
 
     def get(self, request):
-        filterset = ProjectFilterSet(request.GET, queryset=Project.objects.all(), request=request)
+        projects = restrict(Project.objects.all(), request.user, "view")
+        filterset = ProjectFilterSet(request.GET, queryset=projects, request=request)
         year = filterset.form.cleaned_data.get("plan_year") if filterset.is_valid() else None
         if year is None:
             if filterset.is_valid():
