@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowErrors
+from duikou.core.scoping import ScopedImporterMixin
 from duikou.programmes.imports import ReferenceResolving
 from duikou.projects.models import Project
 
@@ -74,7 +75,7 @@ POSTED_FIELDS = (
 )
 
 
-class LedgerEntryImporter(ReferenceResolving, Importer):
+class LedgerEntryImporter(ScopedImporterMixin, ReferenceResolving, Importer):
     kind = "ledger"
     title = gettext_lazy("资金台账")
     model = LedgerEntry

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import AppendOnlyModel, ChangeLoggedModel
+from duikou.core.scoping import AccessRule
 
 from .choices import ConfirmationState, EntryKind, PeriodKind
 
@@ -80,6 +81,9 @@ class LedgerEntry(AppendOnlyModel):
         related_name="reversal",
     )
     note = models.CharField(_("摘要"), max_length=500, blank=True)
+
+    # A supporter's entries, and those for a recipient's divisions (core/scoping.py).
+    access_rule = AccessRule(supporter="supporter", division="division")
 
     class Meta:
         verbose_name = _("资金分录")
@@ -238,6 +242,9 @@ class PeriodLock(ChangeLoggedModel):
     reopened_at = models.DateTimeField(_("反结账时间"), null=True, blank=True)
     reopen_reason = models.CharField(_("反结账原因"), max_length=400, blank=True)
 
+    # A supporter's own closed periods and those closed for every supporter (core/scoping.py).
+    access_rule = AccessRule(supporter="supporter", shared=Q(supporter__isnull=True))
+
     class Meta:
         verbose_name = _("结账期间")
         verbose_name_plural = _("结账期间")
@@ -382,6 +389,9 @@ class ArrivalConfirmation(ChangeLoggedModel):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("确认时间"))
+
+    # As the arrival it answers (core/scoping.py).
+    access_rule = AccessRule(supporter="entry__supporter", division="entry__division")
 
     class Meta:
         verbose_name = _("到位确认")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.core.money import format_amount
+from duikou.core.scoping import check_in_scope
 from duikou.programmes.models import Programme
 from duikou.projects.models import Project
 
@@ -57,6 +58,7 @@ def post_entry(*, acting_user=None, **fields) -> LedgerEntry:
     entry = LedgerEntry(**fields)
     entry.full_clean()
     _save_entry(entry)
+    check_in_scope(entry, acting_user)  # another supporter's books: refused, and the posting rolled back
     return entry
 
 
@@ -121,6 +123,7 @@ def reverse_entry(
     )
     reversal.full_clean()
     _save_entry(reversal)
+    check_in_scope(reversal, acting_user)
     return reversal
 
 
@@ -231,6 +234,7 @@ def close_period(
         )
     lock.full_clean()
     lock.save()
+    check_in_scope(lock, acting_user)
     return lock
 
 
@@ -282,6 +286,7 @@ def _answer_arrival(
     confirmation.decided_at = timezone.now()
     confirmation.full_clean()
     confirmation.save()
+    check_in_scope(confirmation, acting_user)  # only the recipient of the arrival answers it
     return confirmation
 
 

@@ -21,6 +21,7 @@ from django.views.generic import FormView, TemplateView
 
 from duikou.core.errors import add_service_errors
 from duikou.core.exports import FORMATS, csv_text, export_filename, write_xlsx_rows
+from duikou.core.scoping import restrict
 from duikou.core.views import ObjectActionView, ObjectDetailView, ObjectListView, querystring
 from duikou.projects.models import Project
 
@@ -98,7 +99,8 @@ class LedgerEntryPostView(LoginRequiredMixin, PermissionRequiredMixin, FormView)
 
     def project(self) -> Project | None:
         text = self.request.GET.get("project", "")
-        return Project.objects.filter(pk=text).first() if text.isdigit() else None
+        projects = restrict(Project.objects.all(), self.request.user, "view")
+        return projects.filter(pk=text).first() if text.isdigit() else None
 
     def get_initial(self):
         project = self.project()
@@ -175,7 +177,7 @@ class ReconciliationView(LoginRequiredMixin, TemplateView):
     export_stem = "reconciliation"
 
     def get_queryset(self):
-        return self.queryset.all()
+        return restrict(self.queryset.all(), self.request.user, "view")
 
     def get(self, request, *args, **kwargs):
         self.filterset = self.filterset_class(
