@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowErrors
+from duikou.core.scoping import ScopedImporterMixin
 from duikou.core.text import match_key
 from duikou.programmes.imports import ReferenceResolving
 from duikou.programmes.models import Batch
@@ -69,7 +70,7 @@ ASSIGNMENT_COLUMNS = [
 ]
 
 
-class AssignmentImporter(ReferenceResolving, Importer):
+class AssignmentImporter(ScopedImporterMixin, ReferenceResolving, Importer):
     kind = "assignments"
     title = gettext_lazy("干部人才台账")
     model = Assignment

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import PrimaryModel
 from duikou.core.querysets import ChangeLoggedQuerySet
+from duikou.core.scoping import AccessRule
 
 from .choices import AssignmentKind
 
@@ -76,6 +77,9 @@ class Assignment(PrimaryModel):
     )
 
     objects = AssignmentQuerySet.as_manager()
+
+    # A supporter's people, and those hosted in a recipient's divisions (core/scoping.py).
+    access_rule = AccessRule(supporter="supporter", division="host_division")
 
     class Meta:
         verbose_name = _("干部人才派驻")

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from duikou.core.scoping import check_in_scope
+
 from .models import Assignment
 
 
@@ -27,6 +29,7 @@ def end_assignment(
         ValidationError: the stint has already ended, or `on` is before its start; nothing changes.
     """
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    check_in_scope(locked, acting_user)  # another supporter's people are not the user's to end
     if locked.actual_end is not None:
         raise ValidationError({"actual_end": _("该派驻已于 {date} 结束。").format(date=locked.actual_end)})
     locked.actual_end = on
