@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from duikou.core.imports import CellError, ColumnSpec, Importer, ParsedRow, RowErrors
+from duikou.core.scoping import ScopedImporterMixin
 from duikou.core.text import match_key, to_halfwidth
 from duikou.programmes.imports import ReferenceResolving
 from duikou.projects.models import Project
@@ -47,7 +48,7 @@ MEASUREMENT_COLUMNS = [
 ]
 
 
-class MeasurementImporter(ReferenceResolving, Importer):
+class MeasurementImporter(ScopedImporterMixin, ReferenceResolving, Importer):
     kind = "measurements"
     title = gettext_lazy("成效数据")
     model = Measurement

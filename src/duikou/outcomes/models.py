@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import PrimaryModel
+from duikou.core.scoping import AccessRule
 
 from .choices import Aggregation
 
@@ -50,6 +51,9 @@ class Indicator(PrimaryModel):
         related_name="parts",
         help_text=_("“其中”指标：如 带动就业 其中 脱贫人口"),
     )
+
+    # Reference data: every member reads it; changing it needs the permission (core/scoping.py).
+    access_rule = AccessRule.PUBLIC
 
     class Meta:
         verbose_name = _("成效指标")
@@ -114,6 +118,9 @@ class Measurement(PrimaryModel):
         on_delete=models.PROTECT,
         related_name="measurements",
     )
+
+    # A supporter's measurements, and those in a recipient's divisions (core/scoping.py).
+    access_rule = AccessRule(supporter="supporter", division="division")
 
     class Meta:
         verbose_name = _("成效数据")

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core.scoping import restrict
 from duikou.core.views import ObjectDetailView, ObjectFormView, ObjectListView
 from duikou.projects.models import Project
 
@@ -39,7 +40,8 @@ class MeasurementFormView(ObjectFormView):
     def get_initial(self):
         initial = super().get_initial()
         text = self.request.GET.get("project", "")
-        project = Project.objects.filter(pk=text).first() if text.isdigit() else None
+        projects = restrict(Project.objects.all(), self.request.user, "view")
+        project = projects.filter(pk=text).first() if text.isdigit() else None
         if project is not None:
             initial.update(project=project.code, supporter=project.supporter_id, division=project.division_id)
         return initial
