@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import PrimaryModel
 from duikou.core.querysets import ChangeLoggedQuerySet
+from duikou.core.scoping import AccessRule
 from duikou.core.text import match_key, normalize_text
 
 from .choices import DivisionLevel, Zone
@@ -96,6 +97,9 @@ class Division(PrimaryModel):
 
     objects = DivisionQuerySet.as_manager()
 
+    # Reference data: every member reads it; changing it needs the permission (core/scoping.py).
+    access_rule = AccessRule.PUBLIC
+
     class Meta:
         verbose_name = _("行政区划")
         verbose_name_plural = _("行政区划")
@@ -172,6 +176,9 @@ class FormerCode(PrimaryModel):
     )
     name = models.CharField(_("旧名称"), max_length=100)
     valid_to = models.DateField(_("停用日期"), null=True, blank=True)
+
+    # Reference data: every member reads it; changing it needs the permission (core/scoping.py).
+    access_rule = AccessRule.PUBLIC
 
     class Meta:
         verbose_name = _("曾用代码")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import PrimaryModel
 from duikou.core.querysets import ChangeLoggedQuerySet
+from duikou.core.scoping import AccessRule
 
 
 class PairingQuerySet(ChangeLoggedQuerySet):
@@ -46,6 +47,9 @@ class Pairing(PrimaryModel):
     source = models.TextField(_("来源"), blank=True)
 
     objects = PairingQuerySet.as_manager()
+
+    # Reference data: every member reads it; changing it needs the permission (core/scoping.py).
+    access_rule = AccessRule.PUBLIC
 
     class Meta:
         verbose_name = _("结对关系")

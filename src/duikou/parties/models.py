@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import PrimaryModel
 from duikou.core.querysets import ChangeLoggedQuerySet
+from duikou.core.scoping import AccessRule
 from duikou.core.text import match_key, normalize_text
 
 from .choices import SUPPORTER_KINDS, OrganizationKind
@@ -56,6 +57,9 @@ class Organization(PrimaryModel):
     aliases = models.JSONField(_("别名"), default=list, blank=True)
 
     objects = OrganizationQuerySet.as_manager()
+
+    # Reference data: every member reads it; changing it needs the permission (core/scoping.py).
+    access_rule = AccessRule.PUBLIC
 
     class Meta:
         verbose_name = _("单位")
