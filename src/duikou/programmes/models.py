@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import PrimaryModel
 from duikou.core.querysets import ChangeLoggedQuerySet
+from duikou.core.scoping import AccessRule
 
 from .choices import Comparator, PolicyMetric
 
@@ -31,6 +32,14 @@ class Programme(PrimaryModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    allows_supporter_comparison = models.BooleanField(
+        _("援疆省市可互相比较"),
+        default=False,
+        help_text=_("开启后，援疆省市账号可在统计页查看全计划和其他援疆省市的汇总数字（不含明细）。"),
+    )
+
+    # Reference data: every member reads it; changing it needs the permission (core/scoping.py).
+    access_rule = AccessRule.PUBLIC
 
     class Meta:
         verbose_name = _("援助计划")
@@ -58,6 +67,9 @@ class Category(PrimaryModel):
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     valid_from_year = models.PositiveSmallIntegerField(_("起始年度"), null=True, blank=True)
     valid_to_year = models.PositiveSmallIntegerField(_("截止年度"), null=True, blank=True)
+
+    # Reference data: every member reads it; changing it needs the permission (core/scoping.py).
+    access_rule = AccessRule.PUBLIC
 
     class Meta:
         verbose_name = _("项目类别")
@@ -102,6 +114,9 @@ class PolicyTarget(PrimaryModel):
     source = models.CharField(_("依据"), max_length=500, blank=True)
 
     objects = PolicyTargetQuerySet.as_manager()
+
+    # Reference data: every member reads it; changing it needs the permission (core/scoping.py).
+    access_rule = AccessRule.PUBLIC
 
     class Meta:
         verbose_name = _("政策目标")
@@ -172,6 +187,9 @@ class Batch(PrimaryModel):
     name = models.CharField(_("名称"), max_length=50)
     starts = models.DateField(_("开始日期"))
     ends = models.DateField(_("结束日期"))
+
+    # Reference data: every member reads it; changing it needs the permission (core/scoping.py).
+    access_rule = AccessRule.PUBLIC
 
     class Meta:
         verbose_name = _("干部批次")
