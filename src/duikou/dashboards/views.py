@@ -20,6 +20,7 @@ from duikou.projects.models import Project
 from duikou.talent.models import Assignment
 
 from . import charts
+from .access import restrict_scope
 from .queries import Scope, headline_figures, scoped_projects
 
 SUBJECT_LIST_SIZE = 10
@@ -27,7 +28,7 @@ SUBJECT_LIST_SIZE = 10
 
 def selected_scope(request, *, supporter=None, division=None) -> tuple[Scope, list[int]]:
     """The programme and year chosen in the page's selector (latest plan year by default), narrowed to a
-    supporter or a division when the page is about one."""
+    supporter or a division when the page is about one, and to what the user may see."""
     programme = Programme.objects.filter(code=request.GET.get("programme") or "xinjiang").first()
     if programme is None:
         programme = Programme.objects.order_by("pk").first()
@@ -48,7 +49,7 @@ def selected_scope(request, *, supporter=None, division=None) -> tuple[Scope, li
         division=division,
         as_of=datetime.date.today(),
     )
-    return scope, years
+    return restrict_scope(scope, request.user), years  # the user's own figures (dashboards/access.py)
 
 
 def subject_lists(scope: Scope) -> dict:

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from duikou.core.api.views import APIView
 
 from .. import charts
+from ..access import restrict_scope
 from ..management.commands.stats import to_json
 from ..queries import headline_figures
 from .serializers import (
@@ -37,13 +38,14 @@ def as_stats_json(value):
 class FiguresView(APIView):
     """A figure for a scope; subclasses name the function that computes it."""
 
-    permission_classes = [IsAuthenticated]  # like the dashboards: every signed-in user (issue 5 scopes)
+    permission_classes = [IsAuthenticated]  # like the dashboards: every signed-in user, within their scope
     compute = None
 
     def get(self, request):
         query = ScopeQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response(as_stats_json(self.compute(query.scope())))
+        scope = restrict_scope(query.scope(), request.user)  # the user's own figures (dashboards/access.py)
+        return Response(as_stats_json(self.compute(scope)))
 
 
 @extend_schema(parameters=[ScopeQuerySerializer], responses=HeadlineFiguresSerializer)
