@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFound, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -38,6 +40,7 @@ class IatiActivitiesView(LoginRequiredMixin, View):
                 from_year=_year(params.get("from_year"), "from_year"),
                 to_year=_year(params.get("to_year"), "to_year"),
             )
+            scope = replace(scope, user=request.user)  # the user's own projects (core/scoping.py)
             export = IatiExport(scope, base_url=request.build_absolute_uri("/").rstrip("/"))
             chunks = export.chunks()
         except EmptyScope as error:

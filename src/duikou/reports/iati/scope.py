@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from duikou.core.scoping import restrict
 from duikou.funds.models import LedgerEntry
 from duikou.parties.models import Organization, OrganizationResolver
 from duikou.programmes.models import Programme
@@ -50,6 +51,9 @@ class IatiScope:
     supporter: Organization | None = None
     first_year: int | None = None
     last_year: int | None = None
+    user: object | None = (
+        None  # on the web: only the projects and entries this user may see (core/scoping.py)
+    )
 
     @cached_property  # works on a frozen dataclass: it writes the instance __dict__ directly
     def supporter_ids(self) -> list[int] | None:
@@ -58,6 +62,8 @@ class IatiScope:
 
     def projects(self):
         projects = Project.objects.filter(programme=self.programme)
+        if self.user is not None:
+            projects = restrict(projects, self.user, "view")
         if self.supporter_ids is not None:
             projects = projects.filter(supporter__in=self.supporter_ids)
         if self.first_year is not None:
@@ -69,6 +75,8 @@ class IatiScope:
     def unassigned_entries(self):
         """Ledger entries of the scope not yet assigned to a project: no activity can carry them."""
         entries = LedgerEntry.objects.filter(programme=self.programme, project__isnull=True)
+        if self.user is not None:
+            entries = restrict(entries, self.user, "view")
         if self.supporter_ids is not None:
             entries = entries.filter(supporter__in=self.supporter_ids)
         if self.first_year is not None:
