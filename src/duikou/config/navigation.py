@@ -21,6 +21,7 @@ NAVIGATION = [
     NavItem(_("概览"), "dashboards:overview", "dashboard"),
     NavItem(_("援疆省市"), "dashboards:supporter_list", "flag"),
     NavItem(_("项目"), "projects:project_list", "building"),
+    NavItem(_("年度计划"), "plans:plan_list", "clipboard-list"),
     NavItem(_("资金台账"), "funds:entry_list", "cash"),
     NavItem(_("资金对账"), "funds:reconciliation", "scale"),
     NavItem(_("结账期间"), "funds:period_list", "lock"),

@@ -13,6 +13,7 @@ admin.site.site_url = "/"
 urlpatterns = [
     path("", include("duikou.dashboards.urls")),
     path("projects/", include("duikou.projects.urls")),
+    path("plans/", include("duikou.projects.plans.urls")),  # annual plans (年度计划)
     path("ledger/", include("duikou.funds.urls")),
     path("people/", include("duikou.talent.urls")),
     path("outcomes/", include("duikou.outcomes.urls")),
