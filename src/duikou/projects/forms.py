@@ -11,6 +11,8 @@ from duikou.parties.filtersets import supporter_choices
 
 from .choices import ALLOWED_TRANSITIONS, ProjectStatus
 from .models import Project
+from .plans.guard import IssuedPlanGuard, PlanImpact
+from .plans.services import ADJUST_PERMISSION, plan_of, record_adjustment
 
 
 class ProjectCodeField(forms.CharField):
@@ -41,6 +43,22 @@ class ProjectCodeField(forms.CharField):
 
 
 MONEY_FIELDS = ("total_investment", "aid_amount", "local_matching", "other_funding")
+
+
+def adjustment_fields() -> dict[str, forms.Field]:
+    """The reason and approver a change to an issued plan's project needs (计划调整)."""
+    return {
+        "adjustment_reason": forms.CharField(
+            label=_("调整原因"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_(
+                "项目属于已下达的年度计划：修改名称、受援地、类别、层级、金额，或调入、调出计划，须登记调整。"
+            ),
+        ),
+        "adjustment_approver": forms.CharField(label=_("审批人（单位）"), max_length=100, required=False),
+        "adjustment_reference": forms.CharField(label=_("批准文号"), max_length=100, required=False),
+    }
 
 
 class ProjectForm(BaseModelForm):
@@ -88,6 +106,11 @@ class ProjectForm(BaseModelForm):
         self.fields["division"].queryset = division_choices()
         if not self.instance.pk:
             self.fields["plan_year"].initial = datetime.date.today().year
+        self.plan_impact = PlanImpact()
+        # A project of an issued plan shows the adjustment's fields from the start; any other form gets them
+        # when a change turns out to add a project to an issued plan (`_check_plan`).
+        if self.instance.pk and (plan := plan_of(self.instance)) is not None and plan.is_issued:
+            self.fields.update(adjustment_fields())
 
     def clean_local_matching(self):
         return self.cleaned_data["local_matching"] or 0
@@ -107,6 +130,42 @@ class ProjectForm(BaseModelForm):
                 self._errors["total_investment"] = self.error_class(own_messages)
             else:
                 del self._errors["total_investment"]
+        self._check_plan()
+
+    def _check_plan(self):
+        """A change to an issued plan's project is an adjustment: ask for its reason and approver (issue 5,
+        item 4); a plan under review refuses the change. `save()` then goes through `record_adjustment`."""
+        before = Project.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        self.plan_impact = IssuedPlanGuard().impact(self.instance, before)
+        refusal = self.plan_impact.review_refusal()
+        if refusal:
+            self.add_error(None, refusal)
+            return
+        message = self.plan_impact.adjustment_message()
+        if message is None:
+            return
+        for name, field in adjustment_fields().items():
+            self.fields.setdefault(name, field)
+            self.cleaned_data[name] = (self.data.get(self.add_prefix(name)) or "").strip()
+        if self.user is not None and not self.user.has_perm(ADJUST_PERMISSION):
+            self.add_error(None, _("{message}您没有登记计划调整的权限。").format(message=message))
+            return
+        if not self.cleaned_data["adjustment_reason"]:
+            self.add_error("adjustment_reason", message)
+        if not self.cleaned_data["adjustment_approver"]:
+            self.add_error("adjustment_approver", _("请填写审批人（单位）。"))
+
+    def save(self, commit=True):
+        if commit and self.plan_impact.adjustments:
+            record_adjustment(
+                self.instance,
+                acting_user=self.user,
+                reason=self.cleaned_data["adjustment_reason"],
+                approved_by=self.cleaned_data["adjustment_approver"],
+                approval_reference=self.cleaned_data.get("adjustment_reference", ""),
+            )
+            return self.instance
+        return super().save(commit)
 
 
 class StatusChoiceField(forms.ChoiceField):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from duikou.core.money import format_amount
+
 from ..plan_table import PlanSection, PlanTable
 from .guard import PLAN_FIELDS, field_label
 from .models import AMOUNT_FIELDS, ZERO, PlanVersion, PlanVersionItem
@@ -118,3 +120,20 @@ def version_plan_table(version: PlanVersion) -> PlanTable:
         programme_name=plan.programme.short_name or plan.programme.name,
         sections=list(sections.values()),
     )
+
+
+def adjustment_rows(adjustment) -> list[tuple[str, str, str]]:
+    """An adjustment's changes as people read them: (field, before, after), amounts in 万元, "—" for none."""
+    rows = []
+    for name, (before, after) in adjustment.changes.items():
+        is_amount = name in AMOUNT_FIELDS
+        rows.append((field_label(name), _shown_value(before, is_amount), _shown_value(after, is_amount)))
+    return rows
+
+
+def _shown_value(value, is_amount: bool) -> str:
+    if value is None or value == "":
+        return "—"
+    if is_amount:
+        return format_amount(Decimal(value), "万元")
+    return str(value)
