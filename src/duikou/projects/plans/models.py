@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import ChangeLoggedModel, PrimaryModel
+from duikou.core.scoping import AccessRule
 
 from ..choices import ConstructionType, ImplementationLevel
 from .choices import AdjustmentKind, PlanState, ReviewAction, VersionCause
@@ -65,6 +66,10 @@ class AnnualPlan(PrimaryModel):
         related_name="+",
     )
     document_reference = models.CharField(_("下达文号"), max_length=100, blank=True)
+
+    # A supporter reaches its own plans (core/scoping.py); a recipient none: the plan is the supporter's
+    # document (its projects in the recipient's divisions show on the project pages).
+    access_rule = AccessRule(supporter="supporter")
 
     class Meta:
         verbose_name = _("年度计划")
@@ -146,6 +151,8 @@ class PlanReview(ChangeLoggedModel):
     aid_amount = _money(_("援助资金（元）"))
     total_investment = _money(_("总投资（元）"))
 
+    access_rule = AccessRule(supporter="plan__supporter")  # as its plan
+
     class Meta:
         verbose_name = _("年度计划审核记录")
         verbose_name_plural = _("年度计划审核记录")
@@ -190,6 +197,8 @@ class PlanVersion(ChangeLoggedModel):
     aid_amount = _money(_("援助资金（元）"))
     total_investment = _money(_("总投资（元）"))
 
+    access_rule = AccessRule(supporter="plan__supporter")  # as its plan
+
     class Meta:
         verbose_name = _("年度计划版本")
         verbose_name_plural = _("年度计划版本")
@@ -211,7 +220,7 @@ class PlanVersion(ChangeLoggedModel):
         return _("{plan} 第{number}版").format(plan=self.plan, number=self.number)
 
     def get_absolute_url(self):
-        return reverse("plans:plan_version", args=[self.plan_id, self.number])
+        return reverse("plans:plan_version", args=[self.pk])
 
 
 class PlanVersionItem(ChangeLoggedModel):
@@ -244,6 +253,8 @@ class PlanVersionItem(ChangeLoggedModel):
     aid_amount = _money(_("援助资金（元）"))
     local_matching = _money(_("地方配套（元）"))
     other_funding = _money(_("其他资金（元）"))
+
+    access_rule = AccessRule(supporter="version__plan__supporter")  # as its plan
 
     class Meta:
         verbose_name = _("年度计划版本项目")
@@ -290,6 +301,8 @@ class PlanAdjustment(ChangeLoggedModel):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("登记时间"))
+
+    access_rule = AccessRule(supporter="plan__supporter")  # as its plan
 
     class Meta:
         verbose_name = _("年度计划调整")

@@ -11,10 +11,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.PlanSubmitView.as_view(), name="plan_submit"),
     path("<int:pk>/return/", views.PlanReturnView.as_view(), name="plan_return"),
     path("<int:pk>/issue/", views.PlanIssueView.as_view(), name="plan_issue"),
-    path("<int:pk>/versions/<int:number>/", views.PlanVersionView.as_view(), name="plan_version"),
-    path(
-        "<int:pk>/versions/<int:number>/plan-table/",
-        views.PlanVersionTableView.as_view(),
-        name="plan_version_table",
-    ),
+    # A version by its own key (one object per URL, like every detail page); its plan and number show on it.
+    path("versions/<int:pk>/", views.PlanVersionView.as_view(), name="plan_version"),
+    path("versions/<int:pk>/plan-table/", views.PlanVersionTableView.as_view(), name="plan_version_table"),
 ]

@@ -10,7 +10,6 @@ import tempfile
 from decimal import Decimal
 
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +96,7 @@ class AnnualPlanView(ObjectDetailView):
         context.update(
             _totals_context(rows),
             is_snapshot=plan.is_issued and bool(versions),
+            current_version=versions[0] if versions else None,
             versions=versions,
             reviews=plan.reviews.select_related("acted_by").order_by("acted_at", "pk"),
             adjustments=adjustments,
@@ -168,9 +168,6 @@ class PlanVersionView(ObjectDetailView):
 
     queryset = PlanVersion.objects.select_related("plan__programme", "plan__supporter", "frozen_by")
     template_name = "projects/plan_version.html"
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(self.get_queryset(), plan_id=self.kwargs["pk"], number=self.kwargs["number"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
