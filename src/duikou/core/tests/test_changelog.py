@@ -22,6 +22,7 @@ NOT_LOGGED = {
     "core.ObjectChange",
     "core.ImportBatch",
     "core.BackgroundJob",  # work done by the worker; what an import writes is logged under its batch
+    "core.ApiToken",  # credentials: created, expires, last used and revoked are on the row, never deleted
     "demo.PlantedAnomaly",
     # Derived sums kept by database triggers, not records (docs/decisions/0003-dashboard-rollups.md).
     "dashboards.FundRollup",
