@@ -213,6 +213,8 @@ IMPORT_STAGING_DIR = Path(
     os.environ.get("DUIKOU_IMPORT_STAGING_DIR", BASE_DIR.parent.parent / "var" / "imports")
 )
 IMPORT_MAX_BYTES = int(os.environ.get("DUIKOU_IMPORT_MAX_MB", "60")) * 1024 * 1024
+# A workbook is a zip read whole: what its members may unpack to (a 100,000-row xlsx unpacks to ~60 MB).
+IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("DUIKOU_IMPORT_MAX_UNZIPPED_MB", "1024")) * 1024 * 1024
 # Request bodies: a form or API request other than a file upload carries at most 2.5 MB (Django's default,
 # written out); uploads above 2.5 MB go to a temporary file rather than memory; and no request at all may
 # be larger than the largest import plus 1 MB for the rest of the form (core.security answers 413).

@@ -17,10 +17,12 @@ import csv
 import io
 import itertools
 import os
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 MAX_SNIFF_BYTES = 64 * 1024
@@ -168,9 +170,29 @@ def read_table(data: bytes, filename: str = "") -> Table:
     return _read_delimited(data)
 
 
+def _refuse_zip_bombs(data: bytes) -> None:
+    """A workbook (xlsx, ods) is a zip read whole: refuse one whose members unpack beyond the limit
+    (`IMPORT_MAX_UNZIPPED_BYTES`) before the reader tries — a 60 MB upload may hold gigabytes of zeros."""
+    if not data.startswith(ZIP_MAGIC):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # the reader says what is wrong with it
+    limit = settings.IMPORT_MAX_UNZIPPED_BYTES
+    if unpacked > limit:
+        raise UnreadableFile(
+            _("工作簿解压后有 {size} MB，超过上限 {limit} MB：请拆分成几个文件导入。").format(
+                size=unpacked // 1024 // 1024, limit=limit // 1024 // 1024
+            )
+        )
+
+
 def _read_workbook(data: bytes, filename: str) -> Table:
     from python_calamine import CalamineError, CalamineWorkbook
 
+    _refuse_zip_bombs(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)

@@ -166,3 +166,20 @@ def test_tab_separated_files_are_recognised():
 def test_unreadable_files(data):
     with pytest.raises(UnreadableFile):
         read_table(data)
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(settings):
+    """A zip bomb: a few kilobytes that would unpack to a gigabyte (issue 5, item 7: uploads type-checked)."""
+    import io
+    import zipfile
+
+    settings.IMPORT_MAX_UNZIPPED_BYTES = 1024 * 1024
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (2 * 1024 * 1024))
+    data = buffer.getvalue()
+    assert len(data) < 20_000
+
+    with pytest.raises(UnreadableFile, match="解压后有 2 MB，超过上限 1 MB"):
+        read_table(data, "bomb.xlsx")
