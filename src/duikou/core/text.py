@@ -46,7 +46,7 @@ def to_halfwidth(text: str) -> str:
 # Ideographs OpenCC might change: the CJK blocks below U+20000 are checked one by one at first use; any
 # character above them (rare extensions) always goes through OpenCC.
 _CJK_BLOCKS = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
-_BEYOND_BLOCKS = re.compile("[\U00020000-\U0010FFFF]")
+_BEYOND_BLOCKS = re.compile("[\U00020000-\U0010ffff]")
 
 
 @lru_cache(maxsize=1)
