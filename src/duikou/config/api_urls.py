@@ -13,6 +13,7 @@ app_name = "api"
 
 urlpatterns = [
     path("", include("duikou.projects.api.urls")),
+    path("", include("duikou.projects.plans.api.urls")),
     path("", include("duikou.funds.api.urls")),
     path("", include("duikou.talent.api.urls")),
     path("", include("duikou.outcomes.api.urls")),

@@ -1,11 +1,20 @@
 """Projects in the API: every fact an officer keys in; status and actual dates move only by transition."""
 
-from rest_framework import serializers
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, serializers
+from rest_framework.settings import api_settings
 
+from duikou.core.api.exceptions import validation_error
 from duikou.core.api.serializers import ChoiceDisplayField, ModelSerializer
 
 from ..choices import ProjectStatus
 from ..models import Project
+from ..plans.guard import IssuedPlanGuard
+from ..plans.services import record_adjustment
+
+# A change to an issued annual plan's project is an adjustment (计划调整): these say why and who approved it.
+ADJUSTMENT_FIELDS = ("adjustment_reason", "adjustment_approver", "adjustment_reference")
 
 # Set by `transition_project` (the gate), never written directly (CONTRIBUTING.md, rules).
 LIFECYCLE_FIELDS = ("status", "actual_start", "actual_end", "accepted_on")
@@ -19,6 +28,18 @@ class ProjectSerializer(ModelSerializer):
     division_name = serializers.CharField(source="division.name", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
     status_display = ChoiceDisplayField("status")
+    adjustment_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="调整原因: required when the change touches an issued annual plan",
+    )
+    adjustment_approver = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=100, help_text="审批人（单位）"
+    )
+    adjustment_reference = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=100, help_text="批准文号"
+    )
 
     class Meta:
         model = Project
@@ -59,8 +80,52 @@ class ProjectSerializer(ModelSerializer):
             "comments",
             "created",
             "last_updated",
+            *ADJUSTMENT_FIELDS,
         ]
         read_only_fields = [*LIFECYCLE_FIELDS, "created", "last_updated"]
+
+    def create(self, validated_data):
+        self._adjustment = {name: validated_data.pop(name, "").strip() for name in ADJUSTMENT_FIELDS}
+        return super().create(validated_data)
+
+    def update(self, instance, validated_data):
+        self._adjustment = {name: validated_data.pop(name, "").strip() for name in ADJUSTMENT_FIELDS}
+        return super().update(instance, validated_data)
+
+    def clean_and_save(self, instance):
+        """Save, or — when the change touches an issued annual plan — record it as an adjustment with its
+        reason and approver (`projects.plans.services.record_adjustment`); a plan under review refuses it."""
+        try:
+            instance.full_clean()
+        except DjangoValidationError as error:
+            raise validation_error(error) from error
+        before = Project.objects.filter(pk=instance.pk).first() if instance.pk else None
+        impact = IssuedPlanGuard().impact(instance, before)
+        refusal = impact.review_refusal()
+        if refusal:
+            raise exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [refusal]})
+        if not impact.adjustments:
+            instance.save()
+            return instance
+        given = self._adjustment
+        if not given["adjustment_reason"] or not given["adjustment_approver"]:
+            message = impact.adjustment_message()
+            raise exceptions.ValidationError(
+                {name: [message] for name in ("adjustment_reason", "adjustment_approver") if not given[name]}
+            )
+        try:
+            record_adjustment(
+                instance,
+                acting_user=self.context["request"].user,
+                reason=given["adjustment_reason"],
+                approved_by=given["adjustment_approver"],
+                approval_reference=given["adjustment_reference"],
+            )
+        except PermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error)) from error
+        except DjangoValidationError as error:
+            raise validation_error(error) from error
+        return instance
 
 
 class TransitionSerializer(serializers.Serializer):
