@@ -44,6 +44,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "projects.add_project",
         "projects.change_project",
         "funds.add_ledgerentry",
+        # The ledger import asks add and change of its model, as every import does; nothing changes a
+        # posted entry (append-only in Python and in the database), so this grants no edit.
+        "funds.change_ledgerentry",
         "talent.add_assignment",
         "talent.change_assignment",
         "outcomes.add_measurement",
