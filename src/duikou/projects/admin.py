@@ -58,3 +58,7 @@ class ProjectStatusChangeAdmin(ChangeLoggedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The annual plans (projects/plans/) register theirs from their own module.
+from .plans import admin as plans_admin  # noqa: E402, F401
