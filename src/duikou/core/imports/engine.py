@@ -2,11 +2,12 @@
 
 The rules (DESIGN.md, "Imports are all-or-nothing"; STYLE.md 15):
 
-- **every** row is read and validated with the model's own rules (`full_clean()`), and **all** errors are
-  reported at once — the row number as Excel shows it, the column header as the file writes it, the
-  value, and the reason in the active language;
+- **every** row is read and validated with the model's own rules (`full_clean()`'s verdicts, computed
+  fast by `rules.ModelRules`), and **all** errors are reported at once — the row number as Excel shows it,
+  the column header as the file writes it, the value, and the reason in the active language;
 - a file with any error changes nothing; a clean file is written in one transaction, as one
-  `ImportBatch` (file name, SHA-256, who, when, counts) that every change-log row points to;
+  `ImportBatch` (file name, SHA-256, who, when, counts) that every change-log row points to — read as a
+  stream and written a chunk at a time inside that transaction (docs/decisions/0006);
 - rows are matched to existing objects by natural key: a row equal to what is stored is left alone, so
   importing the same file twice changes nothing the second time (and records no batch);
 - a dry run reports what would be new, changed and unchanged, with the changed fields, and writes nothing.
