@@ -51,8 +51,8 @@ def browser_world(transactional_db, live_server) -> BrowserWorld:
         generate_dataset(scale=DATASET_SCALE, seed=1, progress=lambda message: None)
     # The command refuses with DEBUG off (tests run with DEBUG off); this is a throw-away test database.
     call_command("demo_accounts", force=True, stdout=StringIO())
-    username, password, is_superuser, _ = DEMO_ACCOUNTS[0]
-    assert is_superuser, "the first demo account is expected to be the administrator"
+    username, password, role, _organization, _is_staff = DEMO_ACCOUNTS[0]
+    assert role == "platform_admin", "the first demo account is expected to be the administrator"
     county = Division.objects.get(code="653125")  # 莎车县, the largest county by aid in the data set
     try:
         yield BrowserWorld(
