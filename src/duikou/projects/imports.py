@@ -21,6 +21,7 @@ from duikou.programmes.models import Category, Programme
 
 from .choices import ConstructionType, DeliveryMode, ImplementationLevel
 from .models import Project
+from .plans.guard import IssuedPlanGuard, check_import_row
 
 PROJECT_COLUMNS = [
     ColumnSpec(
@@ -167,6 +168,8 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
                 if text:
                     self.categories[(category.programme_id, match_key(text))] = category
         self._categories_by_text: dict[tuple[int, str], Category | None] = {}
+        # Plans under review or issued take changes only as adjustments, recorded on the project page.
+        self.plan_guard = IssuedPlanGuard()
         self.blank_project = Project(**OPTIONAL_DEFAULTS)
 
     def prepare(self, keys):
@@ -214,6 +217,9 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
             if value is None:
                 continue  # a blank optional cell: the stored value, or the model's default for a new one
             setattr(project, name, value)
+        refusal = check_import_row(self.plan_guard, project, existing)
+        if refusal:
+            raise RowErrors([("code", refusal)])
         return project
 
     def _category(self, programme, text: str) -> Category | None:

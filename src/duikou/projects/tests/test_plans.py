@@ -463,3 +463,39 @@ def test_the_plan_table_of_a_version_is_its_snapshot(plan_with_two_projects, sup
     assert table.totals["aid_amount"] == Decimal("3800000.00")
     assert PlanVersionItem.objects.filter(version=first).count() == 2
     assert ReviewAction.ISSUE in set(plan.reviews.values_list("action", flat=True))
+
+
+def test_an_import_that_changes_an_issued_plan_is_refused_and_changes_nothing(
+    plan_with_two_projects, supporter_user, office
+):
+    """The import's hook (projects/imports.py): changing an issued plan's project is a row error."""
+    import csv
+    import io
+
+    from duikou.core.imports.registry import importer_for
+
+    plan, hospital, _school = plan_with_two_projects
+    issued(plan, supporter_user, office)
+    template = importer_for("projects").template_rows(Project.objects.filter(pk=hospital.pk))
+    header = [str(spec.label) for spec in importer_for("projects").columns]
+    row = [("" if value is None else value) for value in template[0]]
+    row[header.index("援助资金")] = "1"  # 万元 in the template's unit
+    row[header.index("总投资")] = str(
+        sum(Decimal(str(row[header.index(name)] or 0)) for name in ("援助资金", "地方配套", "其他资金"))
+    )
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(
+        [
+            [
+                f"{name}（万元）" if name in ("总投资", "援助资金", "地方配套", "其他资金") else name
+                for name in header
+            ],
+            row,
+        ]
+    )
+
+    result = importer_for("projects").run(buffer.getvalue().encode(), "plan.csv", user=supporter_user)
+
+    assert [(error.row, error.column) for error in result.errors] == [(2, "项目编号")]
+    assert "属于计划调整" in result.errors[0].message
+    assert Project.objects.get(pk=hospital.pk).aid_amount == hospital.aid_amount
