@@ -11,6 +11,7 @@ class NavItem:
     label: str
     url_name: str
     icon: str  # a Tabler icon name, drawn as a CSS mask-free text glyph fallback
+    permission: str | None = None  # shown only to users who hold it (the page answers 403 to the rest)
 
     @property
     def url(self) -> str:
@@ -30,4 +31,5 @@ NAVIGATION = [
     NavItem(_("结对关系"), "pairings:pairing_list", "link"),
     NavItem(_("行政区划"), "geo:division_list", "map"),
     NavItem(_("单位"), "parties:organization_list", "building-community"),
+    NavItem(_("审计日志"), "audit:change_list", "history", permission="core.view_objectchange"),
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("divisions/", include("duikou.geo.urls")),
     path("organizations/", include("duikou.parties.urls")),
     path("reports/", include("duikou.reports.urls")),  # IATI export and its vocabularies
+    path("audit/", include("duikou.core.audit.urls")),  # the audit log (审计日志) and object histories
     path("", include("duikou.core.urls")),  # imports/<kind>/
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

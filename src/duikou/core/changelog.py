@@ -67,6 +67,8 @@ def make_change(context: ChangeContext, action: str, instance, before: dict | No
         prechange_data=before,
         postchange_data=after,
         note=context.note[:200],
+        request_path=context.request_path[:200],
+        api_token_prefix=context.api_token_prefix,
     )
 
 

@@ -22,3 +22,14 @@ class TokenScope(models.TextChoices):
 
     READ = "read", _("只读")
     WRITE = "write", _("读写")
+
+
+class ChangeSource(models.TextChoices):
+    """The channel a change-logged write came through (`core.context.ChangeContext.source`)."""
+
+    WEB = "web", _("网页")
+    API = "api", _("API")
+    IMPORT = "import", _("文件导入")
+    COMMAND = "command", _("命令")
+    SYSTEM = "system", _("系统")
+    TEST = "test", _("测试")

@@ -34,6 +34,8 @@ class ChangeContext:
     request_id: uuid.UUID = field(default_factory=uuid.uuid4)
     import_batch: Any = None  # a core.ImportBatch, when the writes belong to one
     note: str = ""
+    request_path: str = ""  # the page or API endpoint the writes came through (issue 5, item 6)
+    api_token_prefix: str = ""  # the API token the request signed in with (core.tokens.ApiToken.prefix)
 
 
 _current: contextvars.ContextVar[ChangeContext | None] = contextvars.ContextVar(
@@ -57,16 +59,43 @@ def require_change_context() -> ChangeContext:
 
 
 @contextmanager
-def change_context(*, user: Any = None, source: str = "command", import_batch: Any = None, note: str = ""):
+def change_context(
+    *,
+    user: Any = None,
+    source: str = "command",
+    import_batch: Any = None,
+    note: str = "",
+    request_path: str | None = None,
+    api_token_prefix: str | None = None,
+):
     """Open a change context for writes outside a web request.
+
+    A context opened inside another (an import run from its page, the API's context inside the
+    middleware's) keeps the enclosing request's path and API token unless it names its own, so the change
+    log still says through which page or token the writes came.
 
     Args:
         user: the acting user (None for the system itself, e.g. reference data).
         source: the channel: "web", "command", "import", "api" or "system".
         import_batch: the `core.ImportBatch` the writes belong to, if any.
         note: free text kept on each change-log row (e.g. the command line).
+        request_path: the page or API path of the request (default: the enclosing context's, else none).
+        api_token_prefix: the prefix of the API token used (default: the enclosing context's, else none).
     """
-    token = _current.set(ChangeContext(user=user, source=source, import_batch=import_batch, note=note))
+    outer = _current.get()
+    if request_path is None:
+        request_path = outer.request_path if outer is not None else ""
+    if api_token_prefix is None:
+        api_token_prefix = outer.api_token_prefix if outer is not None else ""
+    context = ChangeContext(
+        user=user,
+        source=source,
+        import_batch=import_batch,
+        note=note,
+        request_path=request_path[:200],
+        api_token_prefix=api_token_prefix,
+    )
+    token = _current.set(context)
     try:
         yield _current.get()
     finally:

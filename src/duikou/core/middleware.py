@@ -28,11 +28,19 @@ class ChineseFirstLocaleMiddleware:
 
 
 class ChangeContextMiddleware:
+    """Every write of a web request is logged with its user, the page it came through and one request id.
+
+    The API opens its own context once DRF has authenticated the request (`core.api.views`), adding the
+    token; this one covers the pages.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
-        with change_context(user=user, source="web", note=request.path[:200]) as context:
+        with change_context(
+            user=user, source="web", note=f"{request.method} {request.path}"[:200], request_path=request.path
+        ) as context:
             request.change_context = context
             return self.get_response(request)

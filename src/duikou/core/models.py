@@ -21,7 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import JobKind, JobState
+from .choices import ChangeSource, JobKind, JobState
 from .querysets import AppendOnlyQuerySet, ChangeLoggedQuerySet
 
 
@@ -131,7 +131,7 @@ class ObjectChange(models.Model):
         related_name="object_changes",
     )
     user_name = models.CharField(_("用户名"), max_length=150, blank=True, help_text=_("用户删除后仍保留"))
-    source = models.CharField(_("来源"), max_length=20)
+    source = models.CharField(_("来源"), max_length=20, choices=ChangeSource.choices)
     request_id = models.UUIDField(_("请求编号"), db_index=True)
     import_batch = models.ForeignKey(
         ImportBatch,
@@ -154,6 +154,19 @@ class ObjectChange(models.Model):
     prechange_data = models.JSONField(_("修改前"), null=True, blank=True, encoder=DjangoJSONEncoder)
     postchange_data = models.JSONField(_("修改后"), null=True, blank=True, encoder=DjangoJSONEncoder)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    # Through which page or API endpoint, and with which API token (issue 5, item 6). Database defaults, so
+    # the bulk loaders' COPY, which names its columns, leaves them empty without naming them.
+    request_path = models.CharField(
+        _("页面"), max_length=200, blank=True, default="", db_default="", help_text=_("网页或 API 路径")
+    )
+    api_token_prefix = models.CharField(
+        _("API 令牌"),
+        max_length=8,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("经 API 令牌写入时令牌的前缀（撤销的令牌也保留，可据此查到）"),
+    )
 
     class Meta:
         verbose_name = _("变更记录")

@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 
+from .audit.tables import differences
 from .choices import JobKind
 from .errors import add_service_errors
 from .exports import FORMATS, csv_response, export_filename, xlsx_response
@@ -211,20 +212,35 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
 
 
 def change_history(obj, limit: int = HISTORY_LIMIT) -> list[ObjectChange]:
-    """The newest change-log rows of one object (who, when, through what), each with `field_labels`:
-    the labels of the fields an update changed (a creation lists none: everything is new)."""
+    """The newest change-log rows of one object (who, when, through which page, import batch or API token),
+    each with `field_labels` — the labels of the fields an update changed (a creation lists none: everything
+    is new) — and `differences`: (label, before, after) of those fields."""
     model = type(obj)
     content_type = ContentType.objects.get_for_model(model)
     changes = list(
         ObjectChange.objects.filter(changed_object_type=content_type, changed_object_id=obj.pk)
-        .select_related("import_batch")
+        .select_related("import_batch", "changed_object_type")
         .order_by("-pk")[:limit]
     )
     labels = {field.attname: str(field.verbose_name) for field in model._meta.concrete_fields}
     for change in changes:
         changed = change.changed_fields if change.action == ObjectChange.Action.UPDATE else []
         change.field_labels = [labels.get(name, name) for name in changed if name != "last_updated"]
+        change.differences = differences(change) if change.action == ObjectChange.Action.UPDATE else []
     return changes
+
+
+def history_links(obj, user) -> dict:
+    """The links under an object's history card: all of its changes (whoever sees the object), and the
+    audit log filtered to it (auditors)."""
+    meta = obj._meta
+    query = f"?object_type={meta.label_lower}&object_id={obj.pk}"
+    return {
+        "history_url": reverse("audit:object_history", kwargs={"model": meta.label_lower, "pk": obj.pk}),
+        "audit_url": reverse("audit:change_list") + query
+        if user.has_perm("core.view_objectchange")
+        else None,
+    }
 
 
 class ObjectDetailView(LoginRequiredMixin, DetailView):
@@ -238,6 +254,7 @@ class ObjectDetailView(LoginRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["history"] = change_history(self.object, self.history_limit)
+        context.update(history_links(self.object, self.request.user))
         return context
 
 

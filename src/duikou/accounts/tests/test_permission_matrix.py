@@ -31,7 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from duikou.core.choices import JobKind
 from duikou.core.models import BackgroundJob
 
-from .world import EVERYONE, RE, ROLES, RV, SE, SEES_EVERYTHING, SV, A, O
+from .world import EVERYONE, RE, ROLES, RV, SE, SEES_EVERYTHING, SV, A, O, U
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +131,9 @@ MATRIX: dict[str, Row] = {
     # Only the user who started a job sees it, administrators included.
     "core:job": everyone("job", other=ALL_404),
     "core:job_download": everyone("job", own=ALL_404, other=ALL_404),  # the job wrote no file
+    # the audit log (core/audit): the change log for auditors; one object's history for whoever sees it
+    "audit:change_list": may(A, O, U),
+    "audit:object_history": everyone("project"),
     # signing in and out, the language
     "login": everyone(),
     "logout": everyone(method="post", own=dict.fromkeys(ROLES, "login")),  # signed out: to the log-in page
@@ -211,6 +214,8 @@ def url_kwargs(name: str, row: Row, world, role, which: str) -> dict:
         job = BackgroundJob.objects.create(kind=JobKind.EXPORT, label="x", user=owner)
         return {"pk": job.pk}
     target = world["objects"][row.about][which]
+    if "model" in pattern_kwargs:  # an object's history: /audit/history/<app>.<model>/<pk>/
+        return {"model": target._meta.label_lower, "pk": target.pk}
     if row.about == "division":
         return {"code": target.code}
     if row.about == "programme":

@@ -2,8 +2,9 @@
 
 - **Change context.** The middleware opens a "web" context before DRF has authenticated the request
   (a token user is unknown to it). `initial()` runs right after DRF's authentication and permission
-  checks and opens the API's own context — source "api", the authenticated user — for the rest of
-  the request, so every write through the API is change-logged as such (docs/decisions/0001).
+  checks and opens the API's own context — source "api", the authenticated user, the endpoint's path and
+  the API token's prefix when a token signed the request in — for the rest of the request, so every write
+  through the API is change-logged as such, naming the token (docs/decisions/0001).
 - **Language.** Chinese unless the client asks otherwise: the language cookie (the web's choice),
   then `Accept-Language` (`en` for English), then Chinese. Unlike the web pages, an API honours
   the header: scripts have no cookie, and their authors say what they want. The response is rendered
@@ -31,6 +32,7 @@ from rest_framework.views import APIView as DRFAPIView
 
 from duikou.core.context import change_context
 from duikou.core.scoping import check_in_scope, restrict
+from duikou.core.tokens import ApiToken
 
 from .exceptions import validation_error
 
@@ -62,7 +64,16 @@ class APIViewMixin:
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttling
         user = request.user if request.user and request.user.is_authenticated else None
         note = f"{request.method} {request.path}"[:200]
-        self._change_contexts.enter_context(change_context(user=user, source="api", note=note))
+        token = request.auth if isinstance(request.auth, ApiToken) else None  # None: the web session
+        self._change_contexts.enter_context(
+            change_context(
+                user=user,
+                source="api",
+                note=note,
+                request_path=request.path,
+                api_token_prefix=token.prefix if token is not None else "",
+            )
+        )
 
 
 class APIView(APIViewMixin, DRFAPIView):
