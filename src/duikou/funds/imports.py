@@ -91,6 +91,7 @@ class LedgerEntryImporter(ScopedImporterMixin, ReferenceResolving, Importer):
             )
         }
         self.claimed: set[int] = set()  # stored entries already matched by an earlier row of this file
+        self._stored_by_date: dict = {}
         # The closed periods (结账), read once: each row's clean() checks its value date against them
         # without a query; `post_entry` checks again when the rows are written.
         self.period_locks = list(PeriodLock.active().select_related("supporter"))
@@ -140,19 +141,34 @@ class LedgerEntryImporter(ScopedImporterMixin, ReferenceResolving, Importer):
         """The stored entry this row repeats (a re-import), each stored entry matched once."""
         if entry.amount is None or entry.value_date is None or entry.kind is None:
             return None
-        twins = LedgerEntry.objects.filter(
-            programme=entry.programme,
-            kind=entry.kind,
-            amount=entry.amount,
-            value_date=entry.value_date,
-            fiscal_year=entry.fiscal_year,
-            supporter=entry.supporter,
-            division=entry.division,
-            project=entry.project,
-            document_reference=entry.document_reference,
-            reverses__isnull=True,
-        ).exclude(pk__in=self.claimed)
-        twin = twins.order_by("pk").first()
-        if twin is not None:
-            self.claimed.add(twin.pk)
-        return twin
+        for twin in self._stored_on(entry.value_date).get(_twin_key(entry), ()):
+            if twin.pk not in self.claimed:
+                self.claimed.add(twin.pk)
+                return twin
+        return None
+
+    def _stored_on(self, value_date) -> dict[tuple, list[LedgerEntry]]:
+        """The stored entries (not reversals) of one value date, by everything a row states: one query per
+        date the file names, not one per row."""
+        if value_date not in self._stored_by_date:
+            by_key: dict[tuple, list[LedgerEntry]] = {}
+            for stored in LedgerEntry.objects.filter(value_date=value_date, reverses__isnull=True).order_by(
+                "pk"
+            ):
+                by_key.setdefault(_twin_key(stored), []).append(stored)
+            self._stored_by_date[value_date] = by_key
+        return self._stored_by_date[value_date]
+
+
+def _twin_key(entry: LedgerEntry) -> tuple:
+    """What a row states about a posting besides its date: equal keys on one date are twins."""
+    return (
+        entry.programme_id,
+        entry.kind,
+        entry.amount,
+        entry.fiscal_year,
+        entry.supporter_id,
+        entry.division_id,
+        entry.project_id,
+        entry.document_reference,
+    )
