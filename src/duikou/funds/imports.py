@@ -92,6 +92,7 @@ class LedgerEntryImporter(ScopedImporterMixin, ReferenceResolving, Importer):
         }
         self.claimed: set[int] = set()  # stored entries already matched by an earlier row of this file
         self._stored_by_date: dict = {}
+        self.projects_by_id = {project.pk: project for project in self.projects.values()}
         # The closed periods (结账), read once: each row's clean() checks its value date against them
         # without a query; `post_entry` checks again when the rows are written.
         self.period_locks = list(PeriodLock.active().select_related("supporter"))
@@ -152,9 +153,10 @@ class LedgerEntryImporter(ScopedImporterMixin, ReferenceResolving, Importer):
         date the file names, not one per row."""
         if value_date not in self._stored_by_date:
             by_key: dict[tuple, list[LedgerEntry]] = {}
-            for stored in LedgerEntry.objects.filter(value_date=value_date, reverses__isnull=True).order_by(
-                "pk"
-            ):
+            stored_entries = LedgerEntry.objects.filter(value_date=value_date, reverses__isnull=True)
+            for stored in stored_entries.order_by("pk"):
+                if stored.project_id in self.projects_by_id:  # clean() reads it: the one loaded already
+                    stored.project = self.projects_by_id[stored.project_id]
                 by_key.setdefault(_twin_key(stored), []).append(stored)
             self._stored_by_date[value_date] = by_key
         return self._stored_by_date[value_date]

@@ -94,3 +94,20 @@ def test_mistakes_are_all_reported_and_nothing_is_posted(project):
     assert (5, "发生日期", "“2024-13-01”不是有效日期") in found
     assert (6, "金额（万元）", "金额不能为零。") in found
     assert LedgerEntry.objects.count() == 0
+
+
+def test_checking_a_re_import_asks_the_database_once_per_value_date_not_per_row(project):
+    """STYLE.md 19: the query count does not grow with the rows (one read of the stored entries per date)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def rows(count):
+        return [HEADER] + [["SH-2024-0001", "到位", str(10 + n), "2024-06-30", "", ""] for n in range(count)]
+
+    run(csv_bytes(rows(40)))
+    with CaptureQueriesContext(connection) as few:
+        assert run(csv_bytes(rows(5)), dry_run=True).counts["unchanged"] == 5
+    with CaptureQueriesContext(connection) as many:
+        assert run(csv_bytes(rows(40)), dry_run=True).counts["unchanged"] == 40
+
+    assert len(many) == len(few)
