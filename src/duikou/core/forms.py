@@ -7,6 +7,7 @@ messages) runs before anything is saved, exactly as for imports and the API.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -72,7 +73,32 @@ class StyledFormMixin:
 
 
 class BaseModelForm(StyledFormMixin, forms.ModelForm):
-    """A ModelForm: `Model.full_clean()` runs before anything is saved."""
+    """A ModelForm: `Model.full_clean()` runs before anything is saved.
+
+    Editing a stored object, the form carries the `last_updated` it was opened with (`loaded_version`,
+    hidden), so that `ObjectFormView` can refuse to overwrite what another user saved in the meantime
+    (issue 5, item 8: nothing is lost when two people edit the same object).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        last_updated = getattr(self.instance, "last_updated", None) if self.instance.pk else None
+        if last_updated is not None:
+            self.fields[LOADED_VERSION] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=last_updated.isoformat()
+            )
+
+    def loaded_version(self):
+        """The `last_updated` the editor saw: from the page, else (a client that sent none) the one this
+        request read."""
+        text = self.cleaned_data.get(LOADED_VERSION) or ""
+        try:
+            return datetime.datetime.fromisoformat(text) if text else self.instance.last_updated
+        except ValueError:
+            return self.instance.last_updated
+
+
+LOADED_VERSION = "loaded_version"
 
 
 class BaseForm(StyledFormMixin, forms.Form):

@@ -29,6 +29,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 
@@ -341,6 +342,8 @@ class ObjectFormView(LoginRequiredMixin, PermissionRequiredMixin, UpdateView):
         is_new = form.instance._state.adding
         try:
             with transaction.atomic():
+                if not is_new:
+                    self.check_unchanged_since_loaded(form)
                 response = super().form_valid(form)
                 check_in_scope(self.object, self.request.user)
         except ValidationError as error:
@@ -350,6 +353,36 @@ class ObjectFormView(LoginRequiredMixin, PermissionRequiredMixin, UpdateView):
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return response
+
+    def check_unchanged_since_loaded(self, form) -> None:
+        """Lock the row and refuse the save when someone else saved it after this editor opened the form: a
+        form writes every field, so saving would silently undo the other change (a lost update).
+
+        Raises:
+            ValidationError: the stored row is newer than the one the form was opened with.
+        """
+        loaded = getattr(form, "loaded_version", None)
+        if loaded is None or not hasattr(self.object, "last_updated"):
+            return
+        model = type(self.object)
+        stored = (
+            model._base_manager.select_for_update()
+            .filter(pk=self.object.pk)
+            .values_list("last_updated", flat=True)
+            .first()
+        )
+        if stored is not None and stored != form.loaded_version():
+            latest = ObjectChange.objects.filter(
+                changed_object_type=ContentType.objects.get_for_model(model), changed_object_id=self.object.pk
+            ).first()
+            who = (latest.user_name if latest else "") or _("其他用户")
+            raise ValidationError(
+                _(
+                    "未保存：{user} 在您打开此页后修改了这条记录（{time}）。请重新打开编辑页，"
+                    "在最新内容上再修改，以免覆盖对方的修改。"
+                ).format(user=who, time=timezone.localtime(stored).strftime("%Y-%m-%d %H:%M:%S")),
+                code="stale",
+            )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -85,7 +85,10 @@ class RestrictedQuerySetMixin:
 
     def get_queryset(self):
         action = METHOD_ACTIONS.get(self.request.method, "view")
-        return restrict(super().get_queryset(), self.request.user, action)
+        queryset = restrict(super().get_queryset(), self.request.user, action)
+        if self.request.method in ("PUT", "PATCH"):
+            queryset = queryset.select_for_update(of=("self",))  # see WritableModelViewSet.update
+        return queryset
 
 
 class ReadOnlyModelViewSet(APIViewMixin, RestrictedQuerySetMixin, viewsets.ReadOnlyModelViewSet):
@@ -100,6 +103,13 @@ class WritableModelViewSet(
     viewsets.ReadOnlyModelViewSet,
 ):
     """List, detail, create and update; deletion only where a subclass adds `DestroyModelMixin`."""
+
+    def update(self, request, *args, **kwargs):
+        # The row is read locked (RestrictedQuerySetMixin) and written in one transaction: two PATCHes of
+        # different fields of one object both land, where the later would otherwise save the earlier's
+        # fields as it had read them (issue 5, item 8).
+        with transaction.atomic():
+            return super().update(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         with transaction.atomic():
