@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "duikou.funds",
     "duikou.talent",
     "duikou.outcomes",
+    "duikou.checks",  # duplicate detection (and, later, the policy and data checks): issue 6
     "duikou.reports",
     "duikou.reference",
     "duikou.dashboards",

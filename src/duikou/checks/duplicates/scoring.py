@@ -1,0 +1,300 @@
+"""The score of one pair of projects, and the reasons behind it, side by side.
+
+The similarity of two names is the Dice coefficient of their cores' character bigrams (`normalise.py`),
+averaged with the share of the shorter core found in the longer one: a second clerk adds words
+(教学楼 → 教学综合楼, 车间 → 生产车间) far more often than removing them. Then the two names are aligned
+character by character (difflib) and every difference is read for what it says:
+
+- a different **number** (第二中学 ↔ 第四中学, 3号楼 ↔ 5号楼, 四十一团 ↔ 四十四团): another facility;
+- a different **township or village** (阿克乡 ↔ 喀拉镇, 白杨新村 ↔ 喀群新村): another place;
+- a different **year written into the name** (2022年 ↔ 2023年 农村安居工程): an annual programme;
+- a different **place** named (a prefecture's project naming 疏附县 against one in 伽师县);
+- other **replaced words** (纺织 ↔ 服装, 门诊楼 ↔ 住院楼): most likely another facility;
+- a different **phase** (一期 ↔ 二期): the same project's next phase (分期), reported as such, never as
+  a duplicate.
+
+Projects that build nothing (training, exchanges, study tours: not fixed-asset investment) recur every year
+by design; two of them are compared only within the same plan year (the same activity counted twice).
+
+The first four are conflicts that hardly ever happen between two records of one project, so they cut the
+score hard; a replaced word cuts it less (a synonym is possible). What the pair shares — division, years,
+category, asset type — and what differs — supporter, funding channel (计划内 / 计划外) — are listed as reasons
+but do not change the score, except a different category or asset type, which lowers it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from .normalise import NUMERAL_CHARS, NameFeatures, strip_generic
+
+CONFLICT_FACTOR = 0.3  # a different number, township, year or place
+REPLACED_WORD_FACTOR = 0.6  # each other replaced word, down to REPLACED_WORD_FLOOR
+REPLACED_WORD_FLOOR = 0.36
+CATEGORY_FACTOR = 0.85
+ASSET_TYPE_FACTOR = 0.9
+DESCRIPTION_WEIGHT = 0.2  # the share of the descriptions' similarity when both projects have one
+MIN_DESCRIPTION_LENGTH = 10
+
+_NUMBER = re.compile(rf"[\d{NUMERAL_CHARS}]")
+_TOWN_SUFFIXES = ("乡", "镇", "村", "街道", "社区", "牧场", "农场")
+_TOWN_QUALIFIERS = "东西南北中新老"  # 白杨新村, 喀拉西村
+_PLACE_SUFFIXES = ("县", "市", "区", "州", "乡", "镇", "村")
+
+
+class Kind:
+    """What a scored pair looks like."""
+
+    DUPLICATE = "duplicate"  # likely the same project twice
+    PHASE = "phase"  # the same project, another phase
+    DISTINCT = "distinct"  # similar, but the names say they differ
+
+
+class Reason:
+    """Codes of the reasons; `duikou.checks.duplicates.reasons.reason_text` writes them out."""
+
+    SIMILAR_NAME = "similar_name"
+    SIMILAR_DESCRIPTION = "similar_description"
+    SAME_DIVISION = "same_division"
+    PARENT_DIVISION = "parent_division"
+    YEARS = "years"
+    SAME_CATEGORY = "same_category"
+    OTHER_CATEGORY = "other_category"
+    OTHER_ASSET_TYPE = "other_asset_type"
+    OTHER_SUPPORTER = "other_supporter"
+    SAME_SUPPORTER = "same_supporter"
+    OTHER_CHANNEL = "other_channel"
+    PHASE = "phase"
+    OTHER_NUMBER = "other_number"
+    OTHER_TOWN = "other_town"
+    OTHER_YEAR_IN_NAME = "other_year_in_name"
+    OTHER_PLACE = "other_place"
+    REPLACED_WORD = "replaced_word"
+    ADDED_WORD = "added_word"
+    RECURRING_ACTIVITY = "recurring_activity"
+
+    CONFLICTS = frozenset({OTHER_NUMBER, OTHER_TOWN, OTHER_YEAR_IN_NAME, OTHER_PLACE, RECURRING_ACTIVITY})
+
+
+@dataclass(frozen=True)
+class ProjectRecord:
+    """What the detector reads of a project (a saved one, or the values of a form not yet saved)."""
+
+    pk: int | None
+    code: str
+    name: str
+    features: NameFeatures
+    division_id: int
+    division_parent_id: int | None
+    division_name: str
+    plan_year: int
+    category_id: int | None
+    is_fixed_asset: bool
+    supporter_id: int | None
+    supporter_name: str
+    is_in_plan: bool
+    description_bigrams: frozenset[str] = frozenset()
+
+
+@dataclass
+class PairScore:
+    """The score of a pair (0 … 1), what it looks like, and the reasons in the order they are shown."""
+
+    score: float
+    kind: str
+    reasons: list[dict] = field(default_factory=list)
+
+    @property
+    def conflicts(self) -> list[dict]:
+        return [reason for reason in self.reasons if reason["code"] in Reason.CONFLICTS]
+
+
+def lowest_name_similarity(threshold: float, *, has_descriptions: bool) -> float:
+    """The name similarity below which a pair cannot score `threshold` (every factor is at most 1)."""
+    if not has_descriptions:
+        return threshold
+    return max(0.0, (threshold - DESCRIPTION_WEIGHT) / (1 - DESCRIPTION_WEIGHT))
+
+
+def dice(first: frozenset, second: frozenset) -> float:
+    if not first or not second:
+        return 0.0
+    return 2 * len(first & second) / (len(first) + len(second))
+
+
+def name_similarity(first: frozenset, second: frozenset) -> float:
+    """Dice averaged with containment (the share of the smaller set found in the larger)."""
+    if not first or not second:
+        return 0.0
+    common = len(first & second)
+    return (2 * common / (len(first) + len(second)) + common / min(len(first), len(second))) / 2
+
+
+def differences(first: str, second: str, *, simple_length: int = 6) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes ("replace", "insert", "delete"; "equal" left out) between two names.
+
+    Names mostly differ in one place: the common beginning and end are taken off first, and difflib aligns
+    only what is left when both sides still hold more than `simple_length` characters.
+    """
+    if first == second:
+        return []
+    limit = min(len(first), len(second))
+    start = 0
+    while start < limit and first[start] == second[start]:
+        start += 1
+    end = 0
+    while end < limit - start and first[-1 - end] == second[-1 - end]:
+        end += 1
+    a_end, b_end = len(first) - end, len(second) - end
+    if a_end - start <= simple_length or b_end - start <= simple_length:
+        tag = "replace" if a_end > start and b_end > start else ("delete" if a_end > start else "insert")
+        return [(tag, start, a_end, start, b_end)]
+    matcher = difflib.SequenceMatcher(None, first[start:a_end], second[start:b_end], autojunk=False)
+    return [
+        (tag, start + i1, start + i2, start + j1, start + j2)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def _is_town(text: str, end: int) -> bool:
+    """Whether the segment ending at `end` of `text` is (the head of) a township or village name."""
+    rest = text[end:]
+    if rest[:1] in _TOWN_QUALIFIERS and rest[1:2]:
+        rest = rest[1:]
+    segment_end = text[:end]
+    return rest.startswith(_TOWN_SUFFIXES) or segment_end.endswith(_TOWN_SUFFIXES)
+
+
+def _has_number(text: str) -> bool:
+    return bool(_NUMBER.search(text))
+
+
+def compare_names(first: NameFeatures, second: NameFeatures) -> tuple[list[dict], float]:
+    """The differences between two names (reasons) and the factor they put on the score."""
+    reasons: list[dict] = []
+    factor = 1.0
+    if first.years and second.years and first.years.isdisjoint(second.years):
+        reasons.append(
+            {"code": Reason.OTHER_YEAR_IN_NAME, "a": _years(first.years), "b": _years(second.years)}
+        )
+    extra_first, extra_second = first.places - second.places, second.places - first.places
+    if extra_first and extra_second and not _overlap(extra_first, extra_second):
+        reasons.append(
+            {
+                "code": Reason.OTHER_PLACE,
+                "a": "、".join(sorted(extra_first)),
+                "b": "、".join(sorted(extra_second)),
+            }
+        )
+    a_text, b_text = first.local, second.local
+    replaced_words = 0
+    for tag, a_start, a_end, b_start, b_end in differences(a_text, b_text):
+        a_part, b_part = a_text[a_start:a_end], b_text[b_start:b_end]
+        if tag == "replace" and _has_number(a_part) and _has_number(b_part):
+            reasons.append({"code": Reason.OTHER_NUMBER, "a": a_part, "b": b_part})
+        elif tag == "replace" and _is_town(a_text, a_end) and _is_town(b_text, b_end):
+            reasons.append(
+                {
+                    "code": Reason.OTHER_TOWN,
+                    "a": _town(a_text, a_start, a_end),
+                    "b": _town(b_text, b_start, b_end),
+                }
+            )
+        elif not strip_generic(a_part) and not strip_generic(b_part):
+            continue  # 建设项目 ↔ 工程: the same words a plan table always uses
+        elif _is_unknown_place(a_part or b_part) and (first.places or second.places):
+            # A county or town the vocabulary does not know, where the other name names a known place.
+            reasons.append({"code": Reason.OTHER_PLACE, "a": a_part, "b": b_part})
+        elif tag == "replace" and strip_generic(a_part) and strip_generic(b_part):
+            replaced_words += 1
+            reasons.append({"code": Reason.REPLACED_WORD, "a": a_part, "b": b_part})
+        else:
+            reasons.append({"code": Reason.ADDED_WORD, "a": a_part, "b": b_part})
+    if any(reason["code"] in Reason.CONFLICTS for reason in reasons):
+        factor *= CONFLICT_FACTOR
+    if replaced_words:
+        factor *= max(REPLACED_WORD_FACTOR**replaced_words, REPLACED_WORD_FLOOR)
+    return reasons, factor
+
+
+def _is_unknown_place(text: str) -> bool:
+    """A name ending in 县/市/乡/镇/村 … with two characters or more before them (伊什库力陶县; not 乡镇)."""
+    return text.endswith(_PLACE_SUFFIXES) and len(text.rstrip("".join(_PLACE_SUFFIXES))) >= 2
+
+
+def _overlap(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Whether a mention in one names the same place as one in the other (阿克苏 within 阿克苏市)."""
+    return any(x in y or y in x for x in first for y in second)
+
+
+def _years(years: frozenset[int]) -> str:
+    return "、".join(str(year) for year in sorted(years))
+
+
+def _town(text: str, start: int, end: int) -> str:
+    """The differing part with the suffix that makes it a township ("阿克" + "乡")."""
+    rest = text[end:]
+    for length in (1, 2, 3):
+        if rest[:length].endswith(_TOWN_SUFFIXES):
+            return text[start:end] + rest[:length]
+    return text[start:end]
+
+
+def score_pair(first: ProjectRecord, second: ProjectRecord, *, minimum: float = 0.0) -> PairScore:
+    """Score two projects already known to be neighbours (same or parent division, years in the window).
+
+    Args:
+        first: one project (the older, or the saved one).
+        second: the other (the newer, or the one being entered).
+        minimum: a pair whose score cannot reach this is returned early, without the names' alignment
+            (a scan skips most pairs so).
+
+    Returns:
+        The score with its kind and reasons; `kind` is `Kind.PHASE` when only the phase tells them apart.
+    """
+    a, b = first.features, second.features
+    similarity = name_similarity(a.bigrams, b.bigrams)
+    reasons: list[dict] = [{"code": Reason.SIMILAR_NAME, "value": round(similarity, 2)}]
+    if first.description_bigrams and second.description_bigrams:
+        description = name_similarity(first.description_bigrams, second.description_bigrams)
+        similarity = (1 - DESCRIPTION_WEIGHT) * similarity + DESCRIPTION_WEIGHT * description
+        reasons.append({"code": Reason.SIMILAR_DESCRIPTION, "value": round(description, 2)})
+    factor = 1.0
+    if first.division_id == second.division_id:
+        reasons.append({"code": Reason.SAME_DIVISION, "a": first.division_name})
+    else:
+        reasons.append({"code": Reason.PARENT_DIVISION, "a": first.division_name, "b": second.division_name})
+    reasons.append({"code": Reason.YEARS, "a": first.plan_year, "b": second.plan_year})
+    if first.category_id == second.category_id:
+        reasons.append({"code": Reason.SAME_CATEGORY})
+    else:
+        factor *= CATEGORY_FACTOR
+        reasons.append({"code": Reason.OTHER_CATEGORY})
+    if first.is_fixed_asset != second.is_fixed_asset:
+        factor *= ASSET_TYPE_FACTOR
+        reasons.append({"code": Reason.OTHER_ASSET_TYPE})
+    if first.supporter_id != second.supporter_id:
+        reasons.append(
+            {"code": Reason.OTHER_SUPPORTER, "a": first.supporter_name, "b": second.supporter_name}
+        )
+    else:
+        reasons.append({"code": Reason.SAME_SUPPORTER, "a": first.supporter_name})
+    if first.is_in_plan != second.is_in_plan:
+        reasons.append({"code": Reason.OTHER_CHANNEL, "a": first.is_in_plan, "b": second.is_in_plan})
+    kind = Kind.DUPLICATE
+    if (a.phase or 1) != (b.phase or 1):
+        kind = Kind.PHASE
+        reasons.append({"code": Reason.PHASE, "a": a.phase or 1, "b": b.phase or 1})
+    if not first.is_fixed_asset and not second.is_fixed_asset and first.plan_year != second.plan_year:
+        kind = Kind.DISTINCT
+        reasons.append({"code": Reason.RECURRING_ACTIVITY})
+    if minimum and (kind == Kind.DISTINCT or similarity * factor < minimum):
+        return PairScore(score=round(similarity * factor, 3), kind=kind, reasons=reasons)
+    differences, name_factor = compare_names(a, b)
+    reasons.extend(differences)
+    if any(reason["code"] in Reason.CONFLICTS for reason in differences):
+        kind = Kind.DISTINCT
+    return PairScore(score=round(similarity * factor * name_factor, 3), kind=kind, reasons=reasons)
