@@ -2,5 +2,15 @@
 of issue 6 join here as their own modules."""
 
 from .duplicates import DuplicatePair, DuplicatePairQuerySet
+from .findings import CheckRun, Finding, FindingComment
+from .rules import CheckRule, CheckRuleQuerySet
 
-__all__ = ["DuplicatePair", "DuplicatePairQuerySet"]
+__all__ = [
+    "CheckRule",
+    "CheckRuleQuerySet",
+    "CheckRun",
+    "DuplicatePair",
+    "DuplicatePairQuerySet",
+    "Finding",
+    "FindingComment",
+]
