@@ -37,12 +37,20 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "outcomes.*_indicator",
         "funds.add_periodlock",
         "funds.change_periodlock",
+        # The annual plans: return a submitted plan with its comments (退回) or issue it (下达).
+        "projects.review_annualplan",
     ),
     Role.SUPPORTER_EDITOR: (
         *READ_DOMAIN,
         # Their own projects, ledger, roster and measurements (the scope keeps them to their own).
         "projects.add_project",
         "projects.change_project",
+        # Their annual plan: draft and submit it (报送) — a plan is its top-level supporter's, so only the
+        # members of that supporter reach it (projects/plans/models.py::AnnualPlan) — and record an
+        # adjustment (调整, with reason and approver) when a change touches a project of an issued plan.
+        "projects.add_annualplan",
+        "projects.submit_annualplan",
+        "projects.add_planadjustment",
         "funds.add_ledgerentry",
         # The ledger import asks add and change of its model, as every import does; nothing changes a
         # posted entry (append-only in Python and in the database), so this grants no edit.
