@@ -22,6 +22,10 @@ DOMAIN_APPS = ("geo", "parties", "programmes", "pairings", "projects", "funds", 
 READ_DOMAIN = tuple(f"{app}.view_*" for app in DOMAIN_APPS)
 # The change log and the import batches it points to: auditors, the office and administrators.
 READ_HISTORY = ("core.view_objectchange", "core.view_importbatch")
+# The review queue of likely duplicate projects (checks.DuplicatePair): its scope is the pair's division, so
+# supporters see none of it; the coordination office and recipients in their divisions decide the pairs.
+READ_DUPLICATES = ("checks.view_duplicatepair",)
+DECIDE_DUPLICATES = ("checks.change_duplicatepair",)
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.PLATFORM_ADMIN: ("*",),
@@ -39,6 +43,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "funds.change_periodlock",
         # The annual plans: return a submitted plan with its comments (退回) or issue it (下达).
         "projects.review_annualplan",
+        *READ_DUPLICATES,
+        *DECIDE_DUPLICATES,
     ),
     Role.SUPPORTER_EDITOR: (
         *READ_DOMAIN,
@@ -68,9 +74,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "funds.change_arrivalconfirmation",
         "outcomes.add_measurement",
         "outcomes.change_measurement",
+        *READ_DUPLICATES,
+        *DECIDE_DUPLICATES,
     ),
-    Role.RECIPIENT_VIEWER: READ_DOMAIN,
-    Role.AUDITOR: (*READ_DOMAIN, *READ_HISTORY),
+    Role.RECIPIENT_VIEWER: (*READ_DOMAIN, *READ_DUPLICATES),
+    Role.AUDITOR: (*READ_DOMAIN, *READ_HISTORY, *READ_DUPLICATES),
 }
 
 ROLE_SCOPES: dict[str, str] = {

@@ -134,6 +134,10 @@ MATRIX: dict[str, Row] = {
     # the audit log (core/audit): the change log for auditors; one object's history for whoever sees it
     "audit:change_list": may(A, O, U),
     "audit:object_history": everyone("project"),
+    # likely duplicates (checks): the queue is read by the office, recipients and auditors (a pair's scope is
+    # its division); a project's panel by whoever sees the project
+    "checks:duplicate_list": everyone(),  # supporters get the page with no rows
+    "checks:project_duplicates": everyone("project"),
     # signing in and out, the language
     "login": everyone(),
     "logout": everyone(method="post", own=dict.fromkeys(ROLES, "login")),  # signed out: to the log-in page
@@ -200,6 +204,9 @@ NOT_YET_DECLARED = {
     "api:annual_plan_submit",
     "api:annual_plan_return",
     "api:annual_plan_issue",
+    # issue 6, item 3: one pair of likely duplicates and its decision (the world has no pair yet)
+    "checks:duplicate",
+    "checks:duplicate_decide",
 }
 
 
