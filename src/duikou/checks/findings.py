@@ -206,14 +206,14 @@ def _reconcile(outcome: RuleOutcome, run: CheckRun, year: int | None) -> None:
         if changed:
             for name, value in values.items():
                 setattr(finding, name, value)
-            finding.last_changed_run = run
+            finding.last_changed_run, finding.last_updated = run, now
             updated.append(finding)
             outcome.changed += 1
     for key, finding in existing.items():
         if key in seen or not finding.holds:
             continue
         finding.holds = False
-        finding.last_changed_run = run
+        finding.last_changed_run, finding.last_updated = run, now
         if finding.status in (FindingStatus.OPEN, FindingStatus.ACKNOWLEDGED):
             comments.append(
                 _status_note(

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from duikou.checks.defaults import load_default_rules
 from duikou.core.context import change_context
 from duikou.core.models import ImportBatch
 from duikou.geo.models import Division, FormerCode, short_name_of
@@ -202,6 +203,7 @@ def load_reference(*, user=None) -> dict[str, int]:
             organizations = load_organizations(divisions, counts)
             programmes = load_programmes(divisions, counts)
             load_pairings(programmes["xinjiang"], divisions, organizations, counts)
+            load_default_rules(programmes, counts)  # created once, never overwritten (checks/defaults.py)
         if counts:
             batch.counts = dict(counts)
             batch.finished = timezone.now()

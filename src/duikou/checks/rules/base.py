@@ -196,6 +196,7 @@ TYPE_LABELS = {
     "int": _("整数"),
     "decimal": _("数值"),
     "str": _("文字"),
+    "bool": _("true 或 false"),
     "month_day": _("月-日（如 06-30）"),
     "list": _("列表"),
 }
@@ -210,6 +211,10 @@ def _convert(kind: str, raw):
         if isinstance(raw, (bool, float)):
             raw = str(raw)
         return Decimal(str(raw))
+    if kind == "bool":
+        if not isinstance(raw, bool):
+            raise TypeError(raw)
+        return raw
     if kind == "str":
         if not isinstance(raw, str):
             raise TypeError(raw)

@@ -88,8 +88,8 @@ class ProjectLedgerKind(RuleKind):
 
 @register
 class IdleBalance(ProjectLedgerKind):
-    """结存 = arrived − disbursed − returned above `minimum`, with no arrival, disbursement or return for
-    `months` months."""
+    """结存 = arrived − disbursed − returned above `minimum`, with no arrival, disbursement, return or
+    spending on the project for `months` months."""
 
     code = "idle_balance"
     label = gettext_lazy("资金闲置")
@@ -101,7 +101,8 @@ class IdleBalance(ProjectLedgerKind):
     def evaluate(self, context: CheckContext):
         months = self.params["months"]
         cutoff = months_before(context.as_of, months)
-        moving = [EntryKind.ARRIVED, EntryKind.DISBURSED, EntryKind.RETURNED]
+        # Spending counts as movement: a project still building is using its money, not leaving it idle.
+        moving = [EntryKind.ARRIVED, EntryKind.DISBURSED, EntryKind.RETURNED, EntryKind.SPENT]
         rows = (
             self.project_sums(
                 context,
@@ -115,15 +116,11 @@ class IdleBalance(ProjectLedgerKind):
             .order_by("project_id")
         )
         for row in rows:
-            idle_days = (context.as_of - row["last_movement"]).days
             yield self.hit(
                 context,
                 row,
-                message=_("结存 {balance}，自 {date} 起 {days} 天无资金变动（超过 {months} 个月）。").format(
-                    balance=wan(row["balance"]),
-                    date=row["last_movement"].isoformat(),
-                    days=idle_days,
-                    months=months,
+                message=_("结存 {balance}，{date} 以来项目资金无变动（超过 {months} 个月）。").format(
+                    balance=wan(row["balance"]), date=row["last_movement"].isoformat(), months=months
                 ),
                 value=row["balance"],
                 threshold=self.params["minimum"],
@@ -133,7 +130,6 @@ class IdleBalance(ProjectLedgerKind):
                     "disbursed": str(row["disbursed"]),
                     "returned": str(row["returned"]),
                     "last_movement": row["last_movement"].isoformat(),
-                    "idle_days": idle_days,
                     "months": months,
                 },
             )

@@ -15,7 +15,7 @@ from duikou.core.money import format_amount
 from duikou.funds.choices import EntryKind
 from duikou.funds.models import LedgerEntry
 from duikou.programmes.models import Category
-from duikou.projects.choices import CLOSED_STATUSES, ProjectStatus
+from duikou.projects.choices import ProjectStatus
 from duikou.projects.models import Project
 from duikou.projects.plans.choices import PlanState
 from duikou.projects.plans.models import AnnualPlan, PlanVersionItem
@@ -150,7 +150,8 @@ class OfficeBuilding(ProjectKind):
             matches |= Q(name__contains=keyword)
         if category_codes:
             matches |= Q(category__code__in=category_codes)
-        rows = self.projects(context).exclude(status__in=CLOSED_STATUSES).filter(matches)
+        # Cancelled and adjusted projects too: a plan that held a 楼堂馆所 is a finding even when dropped.
+        rows = self.projects(context).filter(matches)
         categories = dict(Category.objects.filter(programme=context.programme).values_list("pk", "code"))
         for row in rows.values(*PROJECT_FIELDS, "category_id"):
             found = [keyword for keyword in keywords if keyword in row["name"]]
@@ -166,39 +167,46 @@ class OfficeBuilding(ProjectKind):
 
 @register
 class DuplicateDocument(RuleKind):
-    """One approval reference (批复文号) on two or more projects, or one voucher or contract reference on
-    the ledger entries of two or more projects (`ledger_kinds`): the same investment counted twice."""
+    """One approval reference (批复文号) on two or more projects of one division (`same_division`; across
+    divisions two offices may number alike), or one voucher or contract reference on the ledger entries of
+    two or more projects (`ledger_kinds`): the same investment counted twice."""
 
     code = "duplicate_document"
     label = gettext_lazy("同一文号计入多个项目")
     unit = Unit.COUNT
     parameters = {
+        "same_division": Parameter(
+            "bool", True, gettext_lazy("只比较同一受援地的项目（各地文号前缀可能相同，如和田县与和田市）")
+        ),
         "ledger_kinds": Parameter(
             "list", [EntryKind.DISBURSED, EntryKind.SPENT], gettext_lazy("同时检查的分录类型")
         ),
     }
 
     def evaluate(self, context: CheckContext):
+        same_division = self.params["same_division"]
         projects = (
             Project.objects.filter(programme=context.programme)
             .exclude(document_reference="")
-            .exclude(status__in=CLOSED_STATUSES)
             .filter(context.years_q(self.rule, "plan_year"))
         )
+        group_by = ("document_reference", "division_id") if same_division else ("document_reference",)
         shared = (
             projects.order_by()
-            .values("document_reference")
+            .values(*group_by)
             .annotate(count=Count("pk"))
             .filter(count__gte=2)
             .values_list("document_reference", flat=True)
         )
-        groups: dict[str, list[dict]] = {}
+        groups: dict[tuple, list[dict]] = {}
         for row in (
             projects.filter(document_reference__in=shared)
             .order_by("pk")
             .values(*PROJECT_FIELDS, "document_reference")
         ):
-            groups.setdefault(row["document_reference"], []).append(row)
+            place = row["division_id"] if same_division else None
+            groups.setdefault((row["document_reference"], place), []).append(row)
+        groups = {key: rows for key, rows in groups.items() if len(rows) >= 2}
         yield from self.hits(context, groups, "projects")
         kinds = self.params["ledger_kinds"]
         if not kinds:
@@ -215,7 +223,7 @@ class DuplicateDocument(RuleKind):
             .filter(count__gte=2)
             .values_list("document_reference", flat=True)
         )
-        ledger_groups: dict[str, list[dict]] = {}
+        ledger_groups: dict[tuple, list[dict]] = {}
         rows = (
             entries.filter(document_reference__in=shared_entries)
             .values_list(
@@ -231,16 +239,22 @@ class DuplicateDocument(RuleKind):
             .order_by("document_reference", "project_id")
         )
         for reference, *values in rows:
-            ledger_groups.setdefault(reference, []).append(dict(zip(PROJECT_FIELDS, values, strict=True)))
+            ledger_groups.setdefault((reference, None), []).append(
+                dict(zip(PROJECT_FIELDS, values, strict=True))
+            )
         yield from self.hits(context, ledger_groups, "ledger")
 
-    def hits(self, context: CheckContext, groups: dict[str, list[dict]], where: str):
-        for reference, rows in sorted(groups.items()):
+    def hits(self, context: CheckContext, groups: dict[tuple, list[dict]], where: str):
+        for (reference, place), rows in sorted(
+            groups.items(), key=lambda item: (item[0][0], item[0][1] or 0)
+        ):
             first, second = rows[0], rows[1]
             codes = "、".join(row["code"] for row in rows)
             url_name = "projects:project_list" if where == "projects" else "funds:entry_list"
             yield Hit(
-                key=f"{'document' if where == 'projects' else 'voucher'}:{reference}"[:200],
+                key=(f"document:{place}:{reference}" if where == "projects" else f"voucher:{reference}")[
+                    :200
+                ],
                 subject_label=reference,
                 message=(
                     _("批复文号 {reference} 用于 {count} 个项目：{codes}。")
