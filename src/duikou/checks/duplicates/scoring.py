@@ -28,7 +28,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from .normalise import NUMERAL_CHARS, NameFeatures, strip_generic
+from .normalise import NUMERAL_CHARS, NameFeatures
 
 CONFLICT_FACTOR = 0.3  # a different number, township, year or place
 REPLACED_WORD_FACTOR = 0.6  # each other replaced word, down to REPLACED_WORD_FLOOR
@@ -189,7 +189,8 @@ def compare_names(first: NameFeatures, second: NameFeatures) -> tuple[list[dict]
                 "b": "、".join(sorted(extra_second)),
             }
         )
-    a_text, b_text = first.local, second.local
+    # The cores: generic words would break the common ending (…楼建设项目 ↔ …综合楼工程).
+    a_text, b_text = first.core, second.core
     replaced_words = 0
     for tag, a_start, a_end, b_start, b_end in differences(a_text, b_text):
         a_part, b_part = a_text[a_start:a_end], b_text[b_start:b_end]
@@ -203,12 +204,10 @@ def compare_names(first: NameFeatures, second: NameFeatures) -> tuple[list[dict]
                     "b": _town(b_text, b_start, b_end),
                 }
             )
-        elif not strip_generic(a_part) and not strip_generic(b_part):
-            continue  # 建设项目 ↔ 工程: the same words a plan table always uses
         elif _is_unknown_place(a_part or b_part) and (first.places or second.places):
             # A county or town the vocabulary does not know, where the other name names a known place.
             reasons.append({"code": Reason.OTHER_PLACE, "a": a_part, "b": b_part})
-        elif tag == "replace" and strip_generic(a_part) and strip_generic(b_part):
+        elif tag == "replace":
             replaced_words += 1
             reasons.append({"code": Reason.REPLACED_WORD, "a": a_part, "b": b_part})
         else:
