@@ -1,4 +1,4 @@
-"""Duplicate detection (issue 6, item 3): the normaliser, the score, the review queue, the pages, the command."""
+"""Duplicate detection (issue 6, item 3): the normaliser, the score, the queue, the pages, the command."""
 
 import json
 from io import StringIO
@@ -154,7 +154,7 @@ def test_pairs_are_found_only_in_neighbouring_divisions_and_years():
     assert [(c.first.name, c.second.pk) for c in found] == [("莎车县人民医院门诊楼", prefecture_project.pk)]
 
 
-# -- the review queue -----------------------------------------------------------------------------------------
+# -- the review queue ----------------------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_a_decided_pair_does_not_come_back():
     first = make_project(name="莎车县第二中学教学楼建设项目")
@@ -205,7 +205,7 @@ def test_a_pending_pair_no_longer_found_leaves_the_queue():
     assert not DuplicatePair.objects.exists()
 
 
-# -- the pages ------------------------------------------------------------------------------------------------
+# -- the pages -----------------------------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_the_queue_the_pair_page_and_the_decision_through_the_client():
     make_project(name="莎车县第二中学教学楼建设项目", code="A-1")
