@@ -83,7 +83,14 @@ test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # BENCH_ARGS="--repeat 3" or "--scale 0.1 --dashboard-runs 5": passed to bench/run.py (see bench/README.md).
-bench: install
+# The benchmarks' own tools (Locust for the HTTP load test) are the `bench` extra, installed here only.
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install -e ".[dev,bench]"
+	touch $@
+
+bench: install $(BENCH_STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Against a server started with `make demo` in another terminal; see docs/screenshots/README.md.
