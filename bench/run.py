@@ -52,6 +52,7 @@ from pathlib import Path
 import psycopg
 from exports import EXPORTS_DOC_END, EXPORTS_DOC_START, RUNS, render_exports_section, summarise_exports
 from imports import IMPORTS_DOC_END, IMPORTS_DOC_START, render_imports_section
+from load_test import LOAD_TEST_DOC_END, LOAD_TEST_DOC_START, render_load_test_section
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -487,6 +488,8 @@ def run_once(args: argparse.Namespace, scale: str) -> dict:
     export_benchmark = time_pages("exports.py", load_url, RUNS)
     log("timing: CSV and XLSX import of 100,000 project rows against raw COPY (bench/imports.py)")
     import_benchmark = time_pages("imports.py", load_url, RUNS)
+    log("HTTP load test: Locust against gunicorn, 32 clients for 60 s (bench/load_test.py)")
+    load_test = time_pages("load_test.py", load_url, RUNS)
 
     result = {
         "our_load": ours,
@@ -494,6 +497,7 @@ def run_once(args: argparse.Namespace, scale: str) -> dict:
         "lists": lists,
         "exports": export_benchmark,
         "imports": import_benchmark,
+        "load_test": load_test,
         "rows": expected,
         "csv_bytes": sum(e.path.stat().st_size for e in exports),
     }
@@ -552,6 +556,8 @@ MEASURED_PATHS = [
     "bench/lists.py",
     "bench/exports.py",
     "bench/imports.py",
+    "bench/load_test.py",
+    "bench/locustfile.py",
 ]
 
 
@@ -636,6 +642,7 @@ def summarise(args: argparse.Namespace, scale: str, runs: list[dict]) -> dict:
         "lists": summarise_lists(runs),
         "exports": summarise_exports([run["exports"] for run in runs]),
         "imports": runs[-1]["imports"],  # bench/imports.py alternates its own rounds and takes medians
+        "load_test": runs[-1]["load_test"],
     }
 
 
@@ -956,6 +963,7 @@ def main(argv: list[str] | None = None) -> None:
     update_performance_doc(render_lists_section(results), LISTS_DOC_START, LISTS_DOC_END)
     update_performance_doc(rewrap(render_exports_section(results)), EXPORTS_DOC_START, EXPORTS_DOC_END)
     update_performance_doc(render_imports_section(results), IMPORTS_DOC_START, IMPORTS_DOC_END)
+    update_performance_doc(render_load_test_section(results), LOAD_TEST_DOC_START, LOAD_TEST_DOC_END)
     print_summary(results)
 
 
