@@ -358,8 +358,7 @@ append-only), weighted 2 : 3 : 3 : 1.
 201, {postings[postings_in_ledger]} in the ledger under the test's token, each with its change-log row
 ({lost_verdict}; a posting in flight when the run ended is in the ledger without Locust having counted its
 answer). The log-in rows are the {clients} sign-ins at the start: Argon2id password hashing (docs/security.md)
-takes its time on purpose, and {clients} of them at once queue on {cpus} cores. Load average {load_start} at
-the start, {load_end} at the end.
+takes its time on purpose, and {clients} of them at once queue on {cpus} cores.{load_average}
 {end}"""
 
 
@@ -400,6 +399,10 @@ def render_load_test_section(results: dict) -> str:
         verdict="**met** (0 errors)" if load["errors"] == 0 else f"**missed** ({load['errors']} errors)",
         postings=load["postings"],
         lost_verdict="nothing lost" if load["nothing_lost"] else "**postings missing**",
-        load_start=load.get("load_average_at_start", "—"),
-        load_end=load.get("load_average_after", "—"),
+        load_average=(
+            f" Load average {load['load_average_at_start']} at the start,"
+            f" {load['load_average_after']} at the end."
+            if "load_average_at_start" in load
+            else ""
+        ),
     )
