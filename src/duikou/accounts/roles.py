@@ -26,6 +26,10 @@ READ_HISTORY = ("core.view_objectchange", "core.view_importbatch")
 # supporters see none of it; the coordination office and recipients in their divisions decide the pairs.
 READ_DUPLICATES = ("checks.view_duplicatepair",)
 DECIDE_DUPLICATES = ("checks.change_duplicatepair",)
+# Findings of the check rules (checks.Finding): scoped like their supporter and division; a member who may
+# change their own data may also acknowledge, resolve and comment on their own findings.
+READ_FINDINGS = ("checks.view_finding", "checks.view_findingcomment", "checks.view_checkrule")
+ANSWER_FINDINGS = ("checks.change_finding", "checks.add_findingcomment")
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.PLATFORM_ADMIN: ("*",),
@@ -45,6 +49,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "projects.review_annualplan",
         *READ_DUPLICATES,
         *DECIDE_DUPLICATES,
+        # The check rules (thresholds, years, severity), running them, and answering every finding.
+        "checks.*_checkrule",
+        "checks.run_checks",
+        *READ_FINDINGS,
+        *ANSWER_FINDINGS,
     ),
     Role.SUPPORTER_EDITOR: (
         *READ_DOMAIN,
@@ -65,8 +74,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "talent.change_assignment",
         "outcomes.add_measurement",
         "outcomes.change_measurement",
+        *READ_FINDINGS,
+        *ANSWER_FINDINGS,
     ),
-    Role.SUPPORTER_VIEWER: READ_DOMAIN,
+    Role.SUPPORTER_VIEWER: (*READ_DOMAIN, *READ_FINDINGS),
     Role.RECIPIENT_EDITOR: (
         *READ_DOMAIN,
         # Confirm or dispute what arrived (对账) and record outcomes in their divisions.
@@ -76,9 +87,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "outcomes.change_measurement",
         *READ_DUPLICATES,
         *DECIDE_DUPLICATES,
+        *READ_FINDINGS,
+        *ANSWER_FINDINGS,
     ),
-    Role.RECIPIENT_VIEWER: (*READ_DOMAIN, *READ_DUPLICATES),
-    Role.AUDITOR: (*READ_DOMAIN, *READ_HISTORY, *READ_DUPLICATES),
+    Role.RECIPIENT_VIEWER: (*READ_DOMAIN, *READ_DUPLICATES, *READ_FINDINGS),
+    Role.AUDITOR: (*READ_DOMAIN, *READ_HISTORY, *READ_DUPLICATES, *READ_FINDINGS),
 }
 
 ROLE_SCOPES: dict[str, str] = {

@@ -28,6 +28,7 @@ NAVIGATION = [
     NavItem(_("结账期间"), "funds:period_list", "lock"),
     NavItem(_("干部人才"), "talent:assignment_list", "users"),
     NavItem(_("成效"), "outcomes:measurement_list", "chart-bar"),
+    NavItem(_("核查发现"), "findings:finding_list", "alert-triangle", permission="checks.view_finding"),
     NavItem(_("疑似重复"), "checks:duplicate_list", "copy"),
     NavItem(_("结对关系"), "pairings:pairing_list", "link"),
     NavItem(_("行政区划"), "geo:division_list", "map"),

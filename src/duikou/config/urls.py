@@ -21,6 +21,7 @@ urlpatterns = [
     path("divisions/", include("duikou.geo.urls")),
     path("organizations/", include("duikou.parties.urls")),
     path("checks/", include("duikou.checks.urls")),  # likely duplicates (疑似重复) and their review
+    path("checks/findings/", include("duikou.checks.finding_urls")),  # findings of the check rules (核查发现)
     path("reports/", include("duikou.reports.urls")),  # IATI export and its vocabularies
     path("audit/", include("duikou.core.audit.urls")),  # the audit log (审计日志) and object histories
     path("", include("duikou.core.urls")),  # imports/<kind>/

@@ -168,6 +168,11 @@ class Finding(ChangeLoggedModel):
     def get_absolute_url(self):
         return reverse("findings:finding", args=[self.pk])
 
+    @property
+    def rows_link_label(self) -> str:
+        """The text of the link to the rows behind the value (the registry tables' 明细 column)."""
+        return str(_("查看明细")) if self.rows_url else ""
+
 
 class FindingComment(ChangeLoggedModel):
     """One entry of a finding's thread: a person's comment, a status change with its reason, or the note a
