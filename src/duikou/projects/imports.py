@@ -217,6 +217,9 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
             if value is None:
                 continue  # a blank optional cell: the stored value, or the model's default for a new one
             setattr(project, name, value)
+        # The scope first: a row of another supporter's project is refused as out of scope, never with a
+        # message naming that supporter's plan (ScopedImporterMixin checks again after build; no harm).
+        self.check_row_scope(row, project)
         refusal = check_import_row(self.plan_guard, project, existing)
         if refusal:
             raise RowErrors([("code", refusal)])

@@ -67,8 +67,17 @@ class AnnualPlan(PrimaryModel):
     )
     document_reference = models.CharField(_("下达文号"), max_length=100, blank=True)
 
-    # A supporter reaches its own plans (core/scoping.py); a recipient none: the plan is the supporter's
-    # document (its projects in the recipient's divisions show on the project pages).
+    # Who reaches a plan (core/scoping.py), decided for issue 5 and written in docs/security.md:
+    # - the members of its supporter: a supporter role's scope is its supporter's family
+    #   (`Organization.supporter_family()`: the supporter and the cities under it), and a plan belongs to a
+    #   top-level supporter, so 浙江省's editors and viewers (and its front HQ's) reach 浙江省's plan;
+    # - not a supporting city's members: 衢州市's scope is 衢州市 alone, and the plan lists every city's
+    #   projects and amounts, so showing it would widen the city's scope to its sibling cities. A city sees
+    #   its share as its in-plan projects of the year on the project pages, and still records adjustments
+    #   to them (that change checks the project's scope, not the plan's);
+    # - no recipient: a plan has no division, and one plan spans many; showing the plans that touch a
+    #   recipient's divisions would show the other divisions' rows in them. The recipient's projects show
+    #   on the project pages (filter by plan year and 计划内).
     access_rule = AccessRule(supporter="supporter")
 
     class Meta:

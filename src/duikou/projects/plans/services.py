@@ -1,7 +1,8 @@
 """State changes of annual plans: submit (报送), return (退回), issue (下达) and adjust (调整).
 
-One function per state change (STYLE.md 11): each checks the permission, locks the plan row, writes inside
-one transaction and records the step (a `PlanReview`, or a `PlanAdjustment` and a new `PlanVersion`).
+One function per state change (STYLE.md 11): each checks the permission, locks the plan row, re-checks the
+user's scope (core/scoping.py: a page or endpoint already finds only the plans in it), writes inside one
+transaction and records the step (a `PlanReview`, or a `PlanAdjustment` and a new `PlanVersion`).
 Views, the API and commands all come through here. acting_user None is a command or a script inside its
 own change context, trusted as the shell it runs in (as in `funds.services`).
 """
@@ -15,6 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from duikou.core.scoping import check_in_scope
 
 from ..models import Project
 from .choices import REVIEW_STEPS, AdjustmentKind, PlanState, ReviewAction, VersionCause
@@ -99,10 +102,12 @@ def submit_plan(plan: AnnualPlan, *, acting_user, comment: str = "") -> PlanRevi
 
     Raises:
         PermissionDenied: the user may not submit plans.
-        ValidationError: the plan is not in draft or returned, or it has no project.
+        ValidationError: the plan is out of the user's scope (code out_of_scope), not in draft or
+            returned, or it has no project.
     """
     _check_permission(acting_user, SUBMIT_PERMISSION)
     plan = _lock(plan)
+    check_in_scope(plan, acting_user)  # another supporter's plan is not the user's to submit
     review = _review(plan, ReviewAction.SUBMIT, acting_user=acting_user, comment=comment)
     if review.project_count == 0:
         raise ValidationError(_("{plan} 没有计划内项目，不能报送。").format(plan=plan))
@@ -118,12 +123,13 @@ def return_plan(plan: AnnualPlan, *, acting_user, comment: str) -> PlanReview:
 
     Raises:
         PermissionDenied: the user may not review plans.
-        ValidationError: no comment, or the plan is not submitted.
+        ValidationError: no comment, the plan is out of the user's scope, or it is not submitted.
     """
     _check_permission(acting_user, REVIEW_PERMISSION)
     if not (comment or "").strip():
         raise ValidationError({"comment": _("退回须填写意见。")})
     plan = _lock(plan)
+    check_in_scope(plan, acting_user)
     review = _review(plan, ReviewAction.RETURN, acting_user=acting_user, comment=comment)
     plan.save(update_fields=["state", "last_updated"])
     review.save()
@@ -147,10 +153,11 @@ def issue_plan(
 
     Raises:
         PermissionDenied: the user may not review plans.
-        ValidationError: the plan is not submitted.
+        ValidationError: the plan is out of the user's scope, or it is not submitted.
     """
     _check_permission(acting_user, REVIEW_PERMISSION)
     plan = _lock(plan)
+    check_in_scope(plan, acting_user)
     review = _review(plan, ReviewAction.ISSUE, acting_user=acting_user, comment=comment)
     plan.version = 1
     plan.issued_on = issued_on or timezone.localdate()
@@ -242,7 +249,8 @@ def record_adjustment(
     Raises:
         PermissionDenied: the user may not record adjustments (or change / add projects).
         ValidationError: no reason or approver, the project breaks a rule, a plan touched is under
-            review, or no issued plan is touched (then it is an ordinary save, not an adjustment).
+            review, no issued plan is touched (then it is an ordinary save, not an adjustment), or the
+            project is out of the user's scope.
     """
     _check_permission(acting_user, ADJUST_PERMISSION)
     _check_permission(acting_user, "projects.change_project" if project.pk else "projects.add_project")
@@ -277,6 +285,9 @@ def record_adjustment(
             raise ValidationError(_("{plan} 不是已下达状态。").format(plan=plan))
     project.full_clean()
     project.save()
+    # The project's scope, not the plan's: a supporting city's editor adjusts its own project in its
+    # province's plan, which it does not see (AnnualPlan.access_rule).
+    check_in_scope(project, acting_user)
     after = Project.objects.select_related("division", "category").get(pk=project.pk)
     adjustments = []
     now = timezone.now()
