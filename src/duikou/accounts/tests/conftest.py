@@ -1,3 +1,3 @@
 """The world of the scoping tests (world.py), a fixture of every test module here."""
 
-from .world import world  # noqa: F401
+from .world import plans, world  # noqa: F401

@@ -12,7 +12,10 @@ from duikou.funds.choices import EntryKind
 from duikou.funds.services import close_period
 from duikou.geo.choices import DivisionLevel, Zone
 from duikou.parties.choices import OrganizationKind
+from duikou.projects.plans.models import AnnualPlan
+from duikou.projects.plans.services import issue_plan, submit_plan
 from duikou.testing import (
+    PLAN_YEAR,
     make_assignment,
     make_division,
     make_entry,
@@ -110,3 +113,24 @@ def world():
         "batch": {"own": batch, "other": batch},
     }
     return {"users": users, "objects": objects}
+
+
+@pytest.fixture
+def plans(world):
+    """Each supporter's annual plan for the projects' year (浙江省's own, 上海市's the other's), issued, so
+    that its version 1 is a page of its own; added to the world's objects as "plan" and "version".
+
+    A fixture of its own: an issued plan turns a change to its project into an adjustment (a reason and
+    an approver), which the tests of writes out of scope ask only where they mean to.
+    """
+    programme = world["objects"]["programme"]["own"]
+    plans = {
+        which: AnnualPlan.objects.create(programme=programme, supporter=supporter, year=PLAN_YEAR)
+        for which, supporter in world["objects"]["supporter"].items()
+    }
+    for plan in plans.values():
+        submit_plan(plan, acting_user=None)
+        issue_plan(plan, acting_user=None, issued_on=datetime.date(2024, 3, 1))
+    world["objects"]["plan"] = plans
+    world["objects"]["version"] = {which: plan.versions.get() for which, plan in plans.items()}
+    return plans
