@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+from duplicates import DUPLICATES_DOC_END, DUPLICATES_DOC_START, render_duplicates_section
 from exports import EXPORTS_DOC_END, EXPORTS_DOC_START, RUNS, render_exports_section, summarise_exports
 from imports import IMPORTS_DOC_END, IMPORTS_DOC_START, render_imports_section
 from load_test import LOAD_TEST_DOC_END, LOAD_TEST_DOC_START, render_load_test_section
@@ -490,6 +491,8 @@ def run_once(args: argparse.Namespace, scale: str) -> dict:
     import_benchmark = time_pages("imports.py", load_url, RUNS)
     log("HTTP load test: Locust against gunicorn, 32 clients for 60 s (bench/load_test.py)")
     load_test = time_pages("load_test.py", load_url, RUNS)
+    log("timing: duplicate detection against exact titles and brute-force rapidfuzz (bench/duplicates.py)")
+    duplicate_benchmark = time_pages("duplicates.py", load_url, RUNS)
 
     result = {
         "our_load": ours,
@@ -498,6 +501,7 @@ def run_once(args: argparse.Namespace, scale: str) -> dict:
         "exports": export_benchmark,
         "imports": import_benchmark,
         "load_test": load_test,
+        "duplicates": duplicate_benchmark,
         "rows": expected,
         "csv_bytes": sum(e.path.stat().st_size for e in exports),
     }
@@ -557,6 +561,7 @@ MEASURED_PATHS = [
     "bench/exports.py",
     "bench/imports.py",
     "bench/load_test.py",
+    "bench/duplicates.py",
     "bench/locustfile.py",
 ]
 
@@ -643,6 +648,7 @@ def summarise(args: argparse.Namespace, scale: str, runs: list[dict]) -> dict:
         "exports": summarise_exports([run["exports"] for run in runs]),
         "imports": runs[-1]["imports"],  # bench/imports.py alternates its own rounds and takes medians
         "load_test": runs[-1]["load_test"],
+        "duplicates": runs[-1]["duplicates"],  # bench/duplicates.py takes its own medians
     }
 
 
@@ -964,6 +970,7 @@ def main(argv: list[str] | None = None) -> None:
     update_performance_doc(rewrap(render_exports_section(results)), EXPORTS_DOC_START, EXPORTS_DOC_END)
     update_performance_doc(render_imports_section(results), IMPORTS_DOC_START, IMPORTS_DOC_END)
     update_performance_doc(render_load_test_section(results), LOAD_TEST_DOC_START, LOAD_TEST_DOC_END)
+    update_performance_doc(render_duplicates_section(results), DUPLICATES_DOC_START, DUPLICATES_DOC_END)
     print_summary(results)
 
 
