@@ -23,6 +23,16 @@ from .base import CheckContext, Hit, Parameter, RuleKind, register
 from .choices import Unit
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
+CENTS = Decimal("0.01")
+# Amounts are whole cents; SQLite does arithmetic on them in floating point, so a comparison keeps half a
+# cent of margin (0.1 + 0.2 − 0.3 is not zero there) and values are rounded back to cents.
+HALF_CENT = Decimal("0.005")
+
+
+def cents(value) -> Decimal:
+    return Decimal(str(value)).quantize(CENTS)
+
+
 PROJECT_FIELDS = (
     "project_id",
     "project__code",
@@ -112,10 +122,12 @@ class IdleBalance(ProjectLedgerKind):
                 last_movement=Max("value_date", filter=Q(kind__in=moving)),
             )
             .annotate(balance=F("arrived") - F("disbursed") - F("returned"))
-            .filter(balance__gt=self.params["minimum"], last_movement__lt=cutoff)
+            .filter(balance__gt=self.params["minimum"] + HALF_CENT, last_movement__lt=cutoff)
             .order_by("project_id")
         )
         for row in rows:
+            for name in ("arrived", "disbursed", "returned", "balance"):
+                row[name] = cents(row[name])
             yield self.hit(
                 context,
                 row,
@@ -153,10 +165,12 @@ class DisbursedBeyondArrived(ProjectLedgerKind):
             )
             .annotate(available=F("arrived") - F("returned"))
             .annotate(excess=F("disbursed") - F("available"))
-            .filter(excess__gt=self.params["tolerance"])
+            .filter(excess__gt=self.params["tolerance"] + HALF_CENT)
             .order_by("project_id")
         )
         for row in rows:
+            for name in ("arrived", "disbursed", "returned", "available", "excess"):
+                row[name] = cents(row[name])
             yield self.hit(
                 context,
                 row,
@@ -188,11 +202,11 @@ class SpentOverApproved(ProjectLedgerKind):
         limit_factor = 1 + self.params["tolerance"]
         rows = (
             self.project_sums(context, "project__aid_amount", spent=kind_sum(EntryKind.SPENT))
-            .filter(spent__gt=F("project__aid_amount") * limit_factor)
+            .filter(spent__gt=F("project__aid_amount") * limit_factor + HALF_CENT)
             .order_by("project_id")
         )
         for row in rows:
-            row["approved"] = row["project__aid_amount"]
+            row["approved"], row["spent"] = row["project__aid_amount"], cents(row["spent"])
             limit = (row["approved"] * limit_factor).quantize(Decimal("0.01"))
             yield self.hit(
                 context,

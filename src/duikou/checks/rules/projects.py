@@ -22,7 +22,9 @@ from duikou.projects.plans.models import AnnualPlan, PlanVersionItem
 
 from .base import CheckContext, Hit, Parameter, RuleKind, register
 from .choices import Unit
+from .ledger import cents
 
+HALF_CENT = Decimal("0.005")
 PROJECT_FIELDS = ("pk", "code", "name", "supporter_id", "division_id", "plan_year")
 
 
@@ -97,9 +99,11 @@ class TotalMismatch(ProjectKind):
             self.projects(context)
             .annotate(sources=F("aid_amount") + F("local_matching") + F("other_funding"))
             .annotate(difference=F("total_investment") - F("sources"))
-            .filter(Q(difference__gt=tolerance) | Q(difference__lt=-tolerance))
+            # Half a cent of margin: SQLite computes the difference in floating point.
+            .filter(Q(difference__gt=tolerance + HALF_CENT) | Q(difference__lt=-tolerance - HALF_CENT))
         )
         for row in rows.values(*PROJECT_FIELDS, "total_investment", "sources", "difference"):
+            row["sources"], row["difference"] = cents(row["sources"]), cents(row["difference"])
             yield self.hit(
                 context,
                 row,

@@ -104,7 +104,11 @@ class RateKind(RuleKind):
                 subject_id=supporter.pk if supporter else context.programme.pk,
                 supporter_id=supporter.pk if supporter else None,
                 rows_url=self.rows_url(context, year, supporter.pk if supporter else None, benchmark),
-                details={"part": str(part), "whole": str(whole), "benchmark": benchmark.isoformat()},
+                details={
+                    "part": str(part.normalize()),
+                    "whole": str(whole.normalize()),
+                    "benchmark": benchmark.isoformat(),
+                },
             )
 
 

@@ -23,6 +23,7 @@ from .base import CheckContext, Hit, Parameter, RuleKind, fails, percent, ratio,
 from .choices import RuleScope
 
 ZERO = Decimal("0")
+CENTS = Decimal("0.01")
 
 
 class ShareKind(RuleKind):
@@ -110,8 +111,8 @@ class ShareKind(RuleKind):
                     is_active=True,
                 ),
                 details={
-                    "aid_total": str(total),
-                    "matching": str(part),
+                    "aid_total": str(total.quantize(CENTS)),
+                    "matching": str(part.quantize(CENTS)),
                     "matching_url": context.list_url(
                         "projects:project_list",
                         plan_year=year,
