@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from duikou.core.choices import JobKind
 from duikou.core.models import BackgroundJob
@@ -150,6 +151,13 @@ MATRIX: dict[str, Row] = {
     # its division); a project's panel by whoever sees the project
     "checks:duplicate_list": everyone(),  # supporters get the page with no rows
     "checks:project_duplicates": everyone("project"),
+    # findings of the check rules (checks): every role reads those in its scope (a finding is its project's
+    # supporter's and division's); those who edit their data answer theirs; the office runs the checks
+    "findings:finding_list": everyone(),
+    "findings:finding": everyone("finding"),
+    "findings:finding_status": may(A, O, SE, RE, about="finding"),
+    "findings:finding_comment": may(A, O, SE, RE, about="finding"),
+    "findings:run": may(A, O),
     # signing in and out, the language
     "login": everyone(),
     "logout": everyone(method="post", own=dict.fromkeys(ROLES, "login")),  # signed out: to the log-in page
@@ -224,6 +232,8 @@ def url_kwargs(name: str, row: Row, world, role, which: str) -> dict:
         owner = world["users"][role] if which == "own" else world["users"][A if role != A else O]
         job = BackgroundJob.objects.create(kind=JobKind.EXPORT, label="x", user=owner)
         return {"pk": job.pk}
+    if row.about == "finding":
+        return {"pk": finding_about(world["objects"]["project"][which]).pk}
     target = world["objects"][row.about][which]
     if "model" in pattern_kwargs:  # an object's history: /audit/history/<app>.<model>/<pk>/
         return {"model": target._meta.label_lower, "pk": target.pk}
@@ -232,6 +242,32 @@ def url_kwargs(name: str, row: Row, world, role, which: str) -> dict:
     if row.about == "programme":
         return {"programme": target.code}
     return {"pk": target.pk}
+
+
+def finding_about(project):
+    """A finding of a check rule on `project` (one per project), as a run would have left it."""
+    from duikou.checks.models import CheckRule, Finding
+
+    rule, _ = CheckRule.objects.get_or_create(
+        programme=project.programme,
+        code="total-mismatch",
+        defaults={"name": "总投资与资金来源之和不符", "kind": "total_mismatch", "scope": "project"},
+    )
+    finding, _ = Finding.objects.get_or_create(
+        rule=rule,
+        key=f"project:{project.pk}",
+        defaults={
+            "subject_label": str(project),
+            "message": "总投资不符",
+            "severity": "medium",
+            "first_found": timezone.now(),
+            "project": project,
+            "supporter": project.supporter,
+            "division": project.division,
+            "year": project.plan_year,
+        },
+    )
+    return finding
 
 
 def outcome(response):

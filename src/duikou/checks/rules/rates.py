@@ -105,8 +105,8 @@ class RateKind(RuleKind):
                 supporter_id=supporter.pk if supporter else None,
                 rows_url=self.rows_url(context, year, supporter.pk if supporter else None, benchmark),
                 details={
-                    "part": str(part.normalize()),
-                    "whole": str(whole.normalize()),
+                    "part": f"{part.normalize():f}",
+                    "whole": f"{whole.normalize():f}",
                     "benchmark": benchmark.isoformat(),
                 },
             )

@@ -14,6 +14,11 @@ from duikou.core.context import change_context
 from duikou.programmes.models import Programme
 
 
+def plain(value) -> str | None:
+    """A stored decimal without trailing zeros or exponent: 1000100.0000 → "1000100", 0.7999 → "0.7999"."""
+    return None if value is None else f"{value.normalize():f}"
+
+
 def finding_as_dict(finding: Finding) -> dict:
     base = settings.PUBLIC_URL
     return {
@@ -29,8 +34,8 @@ def finding_as_dict(finding: Finding) -> dict:
         "project": finding.project.code if finding.project_id else None,
         "year": finding.year,
         "period": finding.period,
-        "value": None if finding.value is None else str(finding.value.normalize()),
-        "threshold": None if finding.threshold is None else str(finding.threshold.normalize()),
+        "value": plain(finding.value),
+        "threshold": plain(finding.threshold),
         "comparator": finding.comparator,
         "unit": finding.unit,
         "message": finding.message,
