@@ -223,6 +223,7 @@ def peak_memory_of_import(url: str, path: Path) -> dict:
 
 def measure(url: str, rows: int, memory_rows: int, rounds: int) -> dict:
     setup_django(url)
+    load_at_start = round(os.getloadavg()[0], 2)
     remove_bench_rows(url)
     directory = Path(tempfile.mkdtemp(prefix="duikou-bench-imports-"))
     log(f"import benchmark: building {rows:,} template rows")
@@ -268,6 +269,7 @@ def measure(url: str, rows: int, memory_rows: int, rounds: int) -> dict:
         path.unlink()
     directory.rmdir()
 
+    load_after = round(os.getloadavg()[0], 2)
     csv_seconds, copy_seconds = statistics.median(ours), statistics.median(copies)
     xlsx_seconds = statistics.median(xlsx)
     return {
@@ -288,6 +290,8 @@ def measure(url: str, rows: int, memory_rows: int, rounds: int) -> dict:
         "xlsx_check_rows_per_second": round(rows / statistics.median(xlsx_checks)),
         "memory": memory,
         "goals": GOALS,
+        "load_average_at_start": load_at_start,
+        "load_average_after": load_after,
     }
 
 
@@ -299,8 +303,13 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--runs", type=int, help="accepted for bench/run.py's time_pages; unused")
     parser.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
+    parser.add_argument(
+        "--write-doc", action="store_true", help="write the bench:imports section of docs/performance.md"
+    )
     args = parser.parse_args(argv)
     results = measure(args.database_url, args.rows, args.memory_rows, args.rounds)
+    if args.write_doc:
+        write_section(results, " ".join(["python", "bench/imports.py", *(argv or sys.argv[1:])]))
     if args.json:
         print(json.dumps(results, ensure_ascii=False, sort_keys=True))
     else:
@@ -322,7 +331,8 @@ wrote. {rows:,} project rows built from the data set's own projects in the impor
 rows the importer's check refuses — planted anomalies — left out), each with a new code, so every row is
 new and goes through everything: header, cells, references, the model's rules, the pairing check,
 duplicate codes, the COPY of the rows and of one change-log row each, one import batch, commit.
-Medians of {rounds} alternating rounds.
+Medians of {rounds} alternating rounds. Load average {load_average_at_start} at the start, {load_average_after}
+at the end (2 cores: above ~1, something else was running and every figure here is slower).
 
 | | seconds | rows/s | goal |
 |---|---:|---:|---|
@@ -354,7 +364,12 @@ def render_imports_section(results: dict) -> str:
         end=IMPORTS_DOC_END,
         command=results["command"],
         date=results["date"],
-        commit=f"`{results['git']['commit']}`",
+        commit=f"`{results['git']['commit']}`"
+        + (
+            f" (plus uncommitted changes in {len(results['git']['uncommitted'])} files)"
+            if results["git"]["uncommitted"]
+            else ""
+        ),
         csv_verdict=verdict(imports["csv_ratio_to_copy"] >= GOALS["csv_ratio_to_copy"]),
         xlsx_verdict=verdict(imports["xlsx_rows_per_second"] >= GOALS["xlsx_rows_per_second"]),
         calamine_rows_per_second=round(imports["rows"] / imports["calamine_read_seconds"]),
@@ -365,3 +380,18 @@ def render_imports_section(results: dict) -> str:
         memory_verdict=verdict(memory["peak_memory_mb"] <= GOALS["peak_memory_mb"]),
         **{key: value for key, value in imports.items() if key not in ("memory", "goals")},
     )
+
+
+def write_section(imports: dict, command: str) -> None:
+    """Standalone runs write their own section, with the command that made it (bench/run.py does it too)."""
+    import datetime
+
+    from run import git_facts, update_performance_doc
+
+    results = {
+        "benchmarks": {"imports": imports},
+        "command": command,
+        "date": datetime.date.today().isoformat(),
+        "git": git_facts(),
+    }
+    update_performance_doc(render_imports_section(results), IMPORTS_DOC_START, IMPORTS_DOC_END)
