@@ -90,3 +90,30 @@ def test_another_supporter_neither_lists_nor_opens_the_finding(finding):
     )
     assert results_table(zhejiang.get("/checks/findings/")).rows == []
     assert zhejiang.get(finding.get_absolute_url()).status_code == 404
+
+
+def test_the_overview_shows_the_supporter_years_off_target_with_links_to_their_rows():
+    from duikou.checks.tests.rule_helpers import other_category
+
+    make_project(aid_amount=Decimal("800000"))
+    make_project(
+        category=other_category(),
+        aid_amount=Decimal("200100"),
+        local_matching=Decimal("0"),
+        total_investment=Decimal("200100"),
+    )
+    make_rule("livelihood_share", scope="supporter", threshold="0.8")
+    run_checks(as_of=AS_OF)
+    finding = Finding.objects.get()
+    office = client_for(make_user("office", role=Role.COORDINATION_OFFICE))
+    html = office.get("/", {"year": "2024"}).content.decode()
+    assert f'data-finding="{finding.pk}"' in html and "79.99%" in html and "80.00%" in html
+    assert finding.rows_url.replace("&", "&amp;") in html
+    html = office.get(f"/supporters/{finding.supporter_id}/", {"year": "2024"}).content.decode()
+    assert 'data-role="findings-card"' in html and finding.get_absolute_url() in html
+
+
+def test_a_project_page_shows_its_findings(finding):
+    office = client_for(make_user("office", role=Role.COORDINATION_OFFICE))
+    html = office.get(finding.project.get_absolute_url()).content.decode()
+    assert 'data-role="findings-card"' in html and finding.get_absolute_url() in html
