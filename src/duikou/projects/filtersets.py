@@ -24,6 +24,8 @@ class ProjectFilterSet(BaseFilterSet):
     plan_year = django_filters.NumberFilter(label=_("计划年度"))
     plan_year_min = django_filters.NumberFilter(field_name="plan_year", lookup_expr="gte", label=_("年度从"))
     plan_year_max = django_filters.NumberFilter(field_name="plan_year", lookup_expr="lte", label=_("年度至"))
+    # The projects due to complete in a year (完工率's denominator; the checks' completion rule links here).
+    planned_end_year = django_filters.NumberFilter(field_name="planned_end__year", label=_("计划完工年度"))
     supporter = SupporterFamilyFilter(label=_("支援方（含所属地市）"))
     division = DivisionTreeFilter(label=_("受援地（含下级）"))
     division_code = DivisionCodeFilter(field_name="division", label=_("区划代码（含下级）"))
@@ -78,6 +80,7 @@ class ProjectFilterSet(BaseFilterSet):
             "is_fixed_asset",
             "is_employment_oriented",
             "total_investment",
+            "planned_end_year",
         ]
 
     def filter_is_active(self, queryset, name, value):
