@@ -24,6 +24,7 @@ NOT_LOGGED = {
     "core.BackgroundJob",  # work done by the worker; what an import writes is logged under its batch
     "core.ApiToken",  # credentials: created, expires, last used and revoked are on the row, never deleted
     "demo.PlantedAnomaly",
+    "checks.CheckRun",  # a run of the checks, like an import batch; the findings it changes are logged
     # Derived sums kept by database triggers, not records (docs/decisions/0003-dashboard-rollups.md).
     "dashboards.FundRollup",
     "dashboards.ProjectRollup",
