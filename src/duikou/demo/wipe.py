@@ -1,9 +1,9 @@
 """Remove a generated data set, for `duikou generate --replace` on a demo database.
 
-This deletes every project, ledger entry (with the recipients' answers to arrivals and the closed periods,
-which would refuse the new data set's dates), assignment and measurement — the
-demo database holds nothing else — and their change-log rows, which describe
-rows that no longer exist. The ledger's append-only trigger is lifted only
+This deletes every annual plan (with its reviews, versions and adjustments, which hold on to their projects),
+project, ledger entry (with the recipients' answers to arrivals and the closed periods, which would refuse the
+new data set's dates), assignment and measurement — the demo database holds nothing else — and their
+change-log rows, which describe rows that no longer exist. The ledger's append-only trigger is lifted only
 inside this transaction (`core.triggers.append_only_suspended`).
 """
 
@@ -15,11 +15,24 @@ from duikou.core.triggers import append_only_suspended
 from duikou.demo.models import PlantedAnomaly
 from duikou.funds.models import ArrivalConfirmation, LedgerEntry, PeriodLock
 from duikou.outcomes.models import Measurement
-from duikou.projects.models import Project, ProjectStatusChange
+from duikou.projects.models import (
+    AnnualPlan,
+    PlanAdjustment,
+    PlanReview,
+    PlanVersion,
+    PlanVersionItem,
+    Project,
+    ProjectStatusChange,
+)
 from duikou.talent.models import Assignment
 
 # Children first: each table only references tables later in the list.
 DATASET_MODELS = [
+    PlanAdjustment,
+    PlanVersionItem,
+    PlanVersion,
+    PlanReview,
+    AnnualPlan,
     PlantedAnomaly,
     Measurement,
     Assignment,

@@ -31,6 +31,7 @@ from .anomalies import Planter, label, planted_count
 from .ledger import LedgerFactory
 from .measurements import MeasurementFactory
 from .people import AssignmentFactory
+from .plans import build_plans
 from .projects import ProjectFactory
 from .world import load_world
 
@@ -86,9 +87,11 @@ def generate_dataset(*, scale: float = 1.0, seed: int = 1, user=None, progress=p
             with indexes_and_foreign_keys_deferred(loaded):
                 write_rows(writer, rows, labels, batch, progress)
             writer.finish()
+            plan_counts = build_plans(load_world())  # through the plan services, now that the projects are in
+            progress(f"  年度计划 {plan_counts['AnnualPlan']} 份（{LAST_YEAR} 年）· annual plans")
             analyze_rollups()  # the triggers kept the rollups exact during the load; refresh their statistics
             timings["write_seconds"] = round(time.perf_counter() - write_started, 2)
-        batch.counts = {label.split(".")[-1]: count for label, count in writer.counts.items()}
+        batch.counts = {label.split(".")[-1]: count for label, count in writer.counts.items()} | plan_counts
         batch.parameters = {**batch.parameters, **timings, "vendor": connection.vendor}
         batch.finished = timezone.now()
         batch.save()

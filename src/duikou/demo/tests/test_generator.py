@@ -71,6 +71,19 @@ def test_every_anomaly_kind_is_planted_even_at_a_small_scale(reference):
         assert PlantedAnomaly.objects.filter(kind=kind).count() >= MIN_PLANTED, kind
 
 
+def test_the_latest_year_has_a_plan_per_supporter_two_issued_and_one_submitted(reference):
+    from duikou.demo.calibration import LAST_YEAR, SUPPORTER_WEIGHTS
+    from duikou.projects.models import AnnualPlan
+
+    generate(seed=1)
+
+    states = dict(AnnualPlan.objects.filter(year=LAST_YEAR).values_list("supporter__name", "state"))
+    assert set(states) == set(SUPPORTER_WEIGHTS)
+    assert {name for name, state in states.items() if state != "draft"} == {"浙江省", "上海市", "江苏省"}
+    assert (states["浙江省"], states["上海市"], states["江苏省"]) == ("issued", "issued", "submitted")
+    assert AnnualPlan.objects.get(supporter__name="浙江省").versions.get().items.exists()
+
+
 def test_generate_command_leaves_an_existing_data_set_alone_unless_replaced(reference):
     call_command("generate", "--scale", str(SCALE), stdout=StringIO())
     before = fingerprint()
