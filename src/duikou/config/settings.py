@@ -253,6 +253,12 @@ except json.JSONDecodeError as error:
     raise ImproperlyConfigured(f"DUIKOU_IATI_ORG_REFS must be a JSON object: {error}") from error
 if not isinstance(IATI_ORG_REFS, dict):
     raise ImproperlyConfigured("DUIKOU_IATI_ORG_REFS must be a JSON object of name → identifier.")
+# Likely duplicates shown before a project is saved (form, API, import; issue 6, item 3): the finder class
+# projects asks (projects/duplicates.py says the interface). An app later in the dependency order provides
+# it, so projects never imports checks; empty switches the warning off.
+DUIKOU_PROJECT_DUPLICATE_FINDER = os.environ.get(
+    "DUIKOU_PROJECT_DUPLICATE_FINDER", "duikou.checks.duplicates.finder.ProjectDuplicateFinder"
+)
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR.parent.parent / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -6,10 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.forms import AmountField, BaseForm, BaseModelForm
+from duikou.core.scoping import restrict
 from duikou.geo.filtersets import division_choices
 from duikou.parties.filtersets import supporter_choices
 
 from .choices import ALLOWED_TRANSITIONS, ProjectStatus
+from .duplicates import duplicate_finder, needs_duplicate_check
 from .models import Project
 from .plans.guard import IssuedPlanGuard, PlanImpact
 from .plans.services import ADJUST_PERMISSION, plan_of, record_adjustment
@@ -61,6 +63,18 @@ def adjustment_fields() -> dict[str, forms.Field]:
     }
 
 
+CONFIRM_DUPLICATES = "confirm_duplicates"
+
+
+def confirm_duplicates_field() -> forms.BooleanField:
+    """The tick that saves a project although likely duplicates were shown (issue 6, item 3)."""
+    return forms.BooleanField(
+        label=_("我已核对，仍要保存"),
+        required=False,
+        help_text=_("核对上列项目后，确认本项目不是其中任何一个的重复时勾选。"),
+    )
+
+
 class ProjectForm(BaseModelForm):
     """Every fact of a project an officer keys in; status and actual dates move only through the lifecycle."""
 
@@ -107,6 +121,7 @@ class ProjectForm(BaseModelForm):
         if not self.instance.pk:
             self.fields["plan_year"].initial = datetime.date.today().year
         self.plan_impact = PlanImpact()
+        self.likely_duplicates = []
         # A project of an issued plan shows the adjustment's fields from the start; any other form gets them
         # when a change turns out to add a project to an issued plan (`_check_plan`).
         if self.instance.pk and (plan := plan_of(self.instance)) is not None and plan.is_issued:
@@ -131,6 +146,8 @@ class ProjectForm(BaseModelForm):
             else:
                 del self._errors["total_investment"]
         self._check_plan()
+        if not self._errors:
+            self._check_duplicates()
 
     def _check_plan(self):
         """A change to an issued plan's project is an adjustment: ask for its reason and approver (issue 5,
@@ -154,6 +171,29 @@ class ProjectForm(BaseModelForm):
             self.add_error("adjustment_reason", message)
         if not self.cleaned_data["adjustment_approver"]:
             self.add_error("adjustment_approver", _("请填写审批人（单位）。"))
+
+    def _check_duplicates(self):
+        """A new project, or an edit of its name, division or plan year, that looks like a saved one is not
+        saved until the user has seen the likely duplicates and ticked `confirm_duplicates` (issue 6,
+        item 3). Only projects the user may see are compared and named."""
+        if self.instance.pk and not needs_duplicate_check(self.changed_data):
+            return
+        projects = restrict(Project.objects.all(), self.user, "view") if self.user is not None else None
+        self.likely_duplicates = duplicate_finder(projects=projects).find(self.instance)
+        if not self.likely_duplicates:
+            return
+        field = self.fields.setdefault(CONFIRM_DUPLICATES, confirm_duplicates_field())
+        is_confirmed = field.widget.value_from_datadict(
+            self.data, self.files, self.add_prefix(CONFIRM_DUPLICATES)
+        )
+        self.cleaned_data[CONFIRM_DUPLICATES] = is_confirmed
+        if not is_confirmed:
+            self.add_error(
+                None,
+                _(
+                    "未保存：本项目可能与下列已有项目重复。请逐一核对；确认不是重复后，勾选“我已核对，仍要保存”再保存。"
+                ),
+            )
 
     def save(self, commit=True):
         if commit and self.plan_impact.adjustments:

@@ -64,6 +64,7 @@ class ProjectFormView(ObjectFormView):
     model = Project
     form_class = ProjectForm
     list_url_name = "projects:project_list"
+    template_name = "projects/project_form.html"  # the form, and above it the likely duplicates it found
 
 
 class ProjectTransitionView(ObjectActionView):
