@@ -12,6 +12,9 @@ Every 4xx answer of the API is::
   ours: `protected` (409: other rows still refer to the object), `conflict` (409: the database
   refused a write another request made first).
 
+An exception may add keys for programs beside `errors` (`extra_data`, e.g. the `duplicates` of a project
+refused as a likely duplicate); `errors` is always there and always the same shape.
+
 Rules that models (`clean()`, constraints) and services (`post_entry`, `transition_project` …) refuse
 raise Django's `ValidationError`; it becomes a 400 here, with the same messages as on the web pages.
 """
@@ -33,10 +36,18 @@ from duikou.core.models import AppendOnlyError
 
 
 class Conflict(exceptions.APIException):
-    """409: the request is valid, but the stored data does not allow it."""
+    """409: the request is valid, but the stored data does not allow it.
+
+    Args:
+        extra_data: keys added to the answer beside `errors`, for programs (docs/api.md).
+    """
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+    def __init__(self, detail=None, code=None, *, extra_data: dict | None = None):
+        super().__init__(detail, code)
+        self.extra_data = extra_data or {}
 
 
 def validation_error(error: DjangoValidationError, *, rename: dict[str, str] | None = None):
@@ -62,7 +73,7 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a server error: Django's 500 handling and logging
-    response.data = {"errors": error_items(exc.detail)}
+    response.data = {"errors": error_items(exc.detail), **getattr(exc, "extra_data", {})}
     return response
 
 
