@@ -55,6 +55,19 @@ class LikelyDuplicate:
 
         return reverse("projects:project", args=[self.pk])
 
+    def describe(self) -> str:
+        """One line for people: code, name, supporter, year, score and reasons."""
+        from django.utils.translation import gettext as _
+
+        return _("{code} {name}（{supporter}，{year}年，相似度 {score}）：{reasons}").format(
+            code=self.code,
+            name=self.name,
+            supporter=self.supporter,
+            year=self.plan_year,
+            score=self.score,
+            reasons="；".join(self.reasons),
+        )
+
     def as_dict(self) -> dict:
         return {
             "id": self.pk,

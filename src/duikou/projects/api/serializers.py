@@ -2,13 +2,18 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 
-from duikou.core.api.exceptions import validation_error
+from duikou.core.api.exceptions import Conflict, validation_error
 from duikou.core.api.serializers import ChoiceDisplayField, ModelSerializer
+from duikou.core.scoping import restrict
 
 from ..choices import ProjectStatus
+from ..duplicates import CHECKED_FIELDS, duplicate_finder
 from ..models import Project
 from ..plans.guard import IssuedPlanGuard
 from ..plans.services import record_adjustment
@@ -39,6 +44,13 @@ class ProjectSerializer(ModelSerializer):
     )
     adjustment_reference = serializers.CharField(
         write_only=True, required=False, allow_blank=True, max_length=100, help_text="批准文号"
+    )
+    confirm_duplicates = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="我已核对，仍要保存: save although likely duplicates exist; without it, such a write "
+        "is a 409 listing them (docs/api.md)",
     )
 
     class Meta:
@@ -81,15 +93,18 @@ class ProjectSerializer(ModelSerializer):
             "created",
             "last_updated",
             *ADJUSTMENT_FIELDS,
+            "confirm_duplicates",
         ]
         read_only_fields = [*LIFECYCLE_FIELDS, "created", "last_updated"]
 
     def create(self, validated_data):
         self._adjustment = {name: validated_data.pop(name, "").strip() for name in ADJUSTMENT_FIELDS}
+        self._confirm_duplicates = validated_data.pop("confirm_duplicates", False)
         return super().create(validated_data)
 
     def update(self, instance, validated_data):
         self._adjustment = {name: validated_data.pop(name, "").strip() for name in ADJUSTMENT_FIELDS}
+        self._confirm_duplicates = validated_data.pop("confirm_duplicates", False)
         return super().update(instance, validated_data)
 
     def clean_and_save(self, instance):
@@ -104,6 +119,7 @@ class ProjectSerializer(ModelSerializer):
         refusal = impact.review_refusal()
         if refusal:
             raise exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [refusal]})
+        self.check_duplicates(instance, before)
         if not impact.adjustments:
             instance.save()
             return instance
@@ -126,6 +142,71 @@ class ProjectSerializer(ModelSerializer):
         except DjangoValidationError as error:
             raise validation_error(error) from error
         return instance
+
+    def check_duplicates(self, instance, before) -> None:
+        """A new project, or a change of its name, division or plan year, that looks like a saved one the
+        user may see is refused with 409 listing them, unless the request says `"confirm_duplicates": true`
+        (issue 6, item 3; the form's tick 我已核对，仍要保存)."""
+        if self._confirm_duplicates:
+            return
+        attnames = [Project._meta.get_field(name).attname for name in CHECKED_FIELDS]
+        if before is not None and all(
+            getattr(before, attname) == getattr(instance, attname) for attname in attnames
+        ):
+            return
+        user = self.context["request"].user
+        found = duplicate_finder(projects=restrict(Project.objects.all(), user, "view")).find(instance)
+        if not found:
+            return
+        messages = [
+            _('本项目可能与下列已有项目重复；核对后确认不是重复，请加上 "confirm_duplicates": true 再提交。')
+        ]
+        messages += [duplicate.describe() for duplicate in found]
+        raise LikelyDuplicates(
+            [ErrorDetail(message, code="likely_duplicate") for message in messages],
+            extra_data={
+                "duplicates": [
+                    duplicate.as_dict()
+                    | {"url": reverse("api:project", args=[duplicate.pk], request=self.context["request"])}
+                    for duplicate in found
+                ]
+            },
+        )
+
+
+class LikelyDuplicates(Conflict):
+    """409: the project looks like saved ones (`duplicates`); resend with `"confirm_duplicates": true`."""
+
+    default_code = "likely_duplicate"
+
+
+class LikelyDuplicateSerializer(serializers.Serializer):
+    """One saved project a write was refused for (409 `likely_duplicate`, docs/api.md)."""
+
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    supporter = serializers.CharField(help_text="支援方")
+    plan_year = serializers.IntegerField()
+    score = serializers.FloatField(help_text="相似度 0–1")
+    kind = serializers.CharField(help_text="duplicate")
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="依据, in the request's language"
+    )
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+    code = serializers.CharField()
+
+
+class LikelyDuplicatesErrorSerializer(serializers.Serializer):
+    """The 409 of a project write that looks like saved projects: the one error format plus `duplicates`."""
+
+    errors = ErrorItemSerializer(many=True)
+    duplicates = LikelyDuplicateSerializer(many=True, required=False, help_text="only with likely_duplicate")
 
 
 class TransitionSerializer(serializers.Serializer):

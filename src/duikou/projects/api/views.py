@@ -1,7 +1,7 @@
 """The project endpoints: the registry, create and edit, delete when nothing refers to it, transitions."""
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail
@@ -14,11 +14,23 @@ from duikou.core.api.views import WritableModelViewSet
 from ..filtersets import ProjectFilterSet
 from ..models import Project
 from ..services import TransitionRefused, transition_project
-from .serializers import ProjectSerializer, TransitionSerializer
+from .serializers import LikelyDuplicatesErrorSerializer, ProjectSerializer, TransitionSerializer
+
+LIKELY_DUPLICATES = OpenApiResponse(
+    LikelyDuplicatesErrorSerializer,
+    description="The project looks like saved ones (`duplicates`), or the object is still referred to, or a "
+    'concurrent write · 疑似重复（加 "confirm_duplicates": true 再提交）或冲突',
+)
 
 
+@extend_schema_view(
+    create=extend_schema(responses={201: ProjectSerializer, 409: LIKELY_DUPLICATES}),
+    update=extend_schema(responses={200: ProjectSerializer, 409: LIKELY_DUPLICATES}),
+    partial_update=extend_schema(responses={200: ProjectSerializer, 409: LIKELY_DUPLICATES}),
+)
 class ProjectViewSet(mixins.DestroyModelMixin, WritableModelViewSet):
-    """Projects · 项目. Deleting a project that ledger entries or measurements refer to is refused (409)."""
+    """Projects · 项目. Deleting a project that ledger entries or measurements refer to is refused (409);
+    creating one that looks like saved projects too, unless the request says `"confirm_duplicates": true`."""
 
     queryset = Project.objects.select_related("programme", "supporter", "division", "category").order_by(
         "-plan_year",

@@ -118,3 +118,71 @@ def _money(project) -> dict:
         "local_matching": str(project.local_matching / 10000),
         "other_funding": str(project.other_funding / 10000),
     }
+
+
+# --- the API ---------------------------------------------------------------------------------------------
+
+
+def test_the_api_refuses_a_likely_duplicate_with_409_listing_it(saved):
+    from duikou.core.api.testing import client_with
+
+    from .test_api import EDITOR, LIST, body
+
+    client = client_with(*EDITOR)
+    before = counts()
+
+    response = client.post(LIST, body(name="莎车县第二中学教学综合楼", code="SH-2024-NEW"), format="json")
+
+    assert response.status_code == 409
+    assert counts() == before
+    answer = response.json()
+    assert [(item["field"], item["code"]) for item in answer["errors"]] == [(None, "likely_duplicate")] * 2
+    assert answer["errors"][0]["message"] == (
+        '本项目可能与下列已有项目重复；核对后确认不是重复，请加上 "confirm_duplicates": true 再提交。'
+    )
+    assert answer["errors"][1]["message"].startswith(f"{saved.code} {SAVED_NAME}（上海市，2024年，相似度 ")
+    (duplicate,) = answer["duplicates"]
+    assert {key: duplicate[key] for key in ("id", "code", "name", "supporter", "plan_year", "kind")} == {
+        "id": saved.pk,
+        "code": saved.code,
+        "name": SAVED_NAME,
+        "supporter": "上海市",
+        "plan_year": 2024,
+        "kind": "duplicate",
+    }
+    assert duplicate["url"].endswith(reverse("api:project", args=[saved.pk]))
+    assert 0.7 <= duplicate["score"] <= 1
+    assert "同一受援地：莎车县" in duplicate["reasons"]
+
+
+def test_the_api_saves_a_likely_duplicate_the_request_confirms(saved):
+    from duikou.core.api.testing import client_with
+
+    from .test_api import EDITOR, LIST, body
+
+    client = client_with(*EDITOR)
+    data = body(name="莎车县第二中学教学综合楼", code="SH-2024-NEW") | {"confirm_duplicates": True}
+
+    response = client.post(LIST, data, format="json")
+
+    assert response.status_code == 201
+    assert "confirm_duplicates" not in response.json()
+    assert Project.objects.filter(code="SH-2024-NEW").exists()
+
+
+def test_the_api_checks_an_edit_only_when_name_division_or_year_change(saved):
+    from duikou.core.api.testing import client_with
+
+    from .test_api import EDITOR
+
+    other = make_project(name="莎车县人民医院门诊楼", code="SH-2024-0002")
+    client = client_with(*EDITOR)
+    url = reverse("api:project", args=[other.pk])
+
+    assert client.patch(url, {"comments": "补充"}, format="json").status_code == 200
+    renamed = client.patch(url, {"name": "莎车县第二中学教学楼"}, format="json")
+
+    assert renamed.status_code == 409
+    assert [item["id"] for item in renamed.json()["duplicates"]] == [saved.pk]
+    other.refresh_from_db()
+    assert (other.name, other.comments) == ("莎车县人民医院门诊楼", "补充")
