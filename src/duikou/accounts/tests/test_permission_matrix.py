@@ -75,6 +75,7 @@ def everyone(about=None, **options) -> Row:
 
 ALL_404 = dict.fromkeys(ROLES, NOT_FOUND)
 PLAN_404 = dict.fromkeys((RE, RV), NOT_FOUND)  # a recipient reaches no annual plan
+SUPPORTERS_404 = dict.fromkeys((SE, SV), NOT_FOUND)  # a supporter reaches no pair of likely duplicates
 
 # -- the matrix -------------------------------------------------------------------------------------------
 MATRIX: dict[str, Row] = {
@@ -150,6 +151,11 @@ MATRIX: dict[str, Row] = {
     # likely duplicates (checks): the queue is read by the office, recipients and auditors (a pair's scope is
     # its division); a project's panel by whoever sees the project
     "checks:duplicate_list": everyone(),  # supporters get the page with no rows
+    # A pair joins two supporters' projects: no supporter's scope reaches one, so a supporter is answered 404
+    # on any pair, never a 403 that would confirm it exists.
+    "checks:duplicate": may(A, O, RE, RV, U, about="duplicate", own=SUPPORTERS_404, other=SUPPORTERS_404),
+    # The office and the recipients in their divisions decide (an empty form: 200 with the field's error).
+    "checks:duplicate_decide": may(A, O, RE, about="duplicate", method="post"),
     "checks:project_duplicates": everyone("project"),
     # findings of the check rules (checks): every role reads those in its scope (a finding is its project's
     # supporter's and division's); those who edit their data answer theirs; the office runs the checks
@@ -215,11 +221,7 @@ WRITES: dict[str, Row] = {
 
 # URLs whose owners are still building them: their rows are theirs to declare; listed here so that the matrix
 # stays complete for everything else.
-NOT_YET_DECLARED = {
-    # issue 6, item 3: one pair of likely duplicates and its decision (the world has no pair yet)
-    "checks:duplicate",
-    "checks:duplicate_decide",
-}
+NOT_YET_DECLARED: set[str] = set()
 
 
 def url_kwargs(name: str, row: Row, world, role, which: str) -> dict:
@@ -234,6 +236,8 @@ def url_kwargs(name: str, row: Row, world, role, which: str) -> dict:
         return {"pk": job.pk}
     if row.about == "finding":
         return {"pk": finding_about(world["objects"]["project"][which]).pk}
+    if row.about == "duplicate":
+        return {"pk": pair_about(world["objects"]["project"][which]).pk}
     target = world["objects"][row.about][which]
     if "model" in pattern_kwargs:  # an object's history: /audit/history/<app>.<model>/<pk>/
         return {"model": target._meta.label_lower, "pk": target.pk}
@@ -268,6 +272,28 @@ def finding_about(project):
         },
     )
     return finding
+
+
+def pair_about(project):
+    """A pending pair of likely duplicates: `project` and a second one of its supporter in its division, as a
+    scan (`duikou duplicates --save`) would have queued it; the pair's scope is that division."""
+    from duikou.checks.models import DuplicatePair
+    from duikou.testing import make_project
+
+    pair = DuplicatePair.objects.filter(project_a=project).first()
+    if pair is None:
+        twin = make_project(
+            supporter=project.supporter, division=project.division, name=f"{project.name}工程"
+        )
+        pair = DuplicatePair.objects.create(
+            project_a=project,
+            project_b=twin,
+            division=project.division,
+            score="0.950",
+            kind="duplicate",
+            reasons=[{"code": "same_division", "a": project.division.name}],
+        )
+    return pair
 
 
 def outcome(response):
