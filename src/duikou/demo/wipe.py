@@ -10,6 +10,7 @@ inside this transaction (`core.triggers.append_only_suspended`).
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 
+from duikou.checks.models import DuplicatePair, Finding, FindingComment
 from duikou.core.models import ImportBatch, ObjectChange
 from duikou.core.triggers import append_only_suspended
 from duikou.demo.models import PlantedAnomaly
@@ -28,6 +29,9 @@ from duikou.talent.models import Assignment
 
 # Children first: each table only references tables later in the list.
 DATASET_MODELS = [
+    FindingComment,  # what the checks found in the data set goes with it
+    Finding,
+    DuplicatePair,
     PlanAdjustment,
     PlanVersionItem,
     PlanVersion,
@@ -50,8 +54,12 @@ def wipe_dataset() -> dict[str, int]:
     tables = [model._meta.db_table for model in DATASET_MODELS]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # TRUNCATE fires no row triggers: the ledger's append-only rule is not bypassed row by row.
+            # TRUNCATE fires no row triggers: the ledger's append-only rule is not bypassed row by row. It
+            # refuses a table with deferred foreign-key checks still pending (rows inserted earlier in this
+            # transaction, such as a plan's version items): run them first, then defer again.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables))
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             with append_only_suspended(LedgerEntry._meta.db_table):
                 for table in tables:
