@@ -12,14 +12,15 @@ from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowErrors
-from duikou.core.scoping import ScopedImporterMixin
+from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowError, RowErrors
+from duikou.core.scoping import ScopedImporterMixin, restrict
 from duikou.core.text import match_key
 from duikou.pairings.models import pairings_preloaded
 from duikou.programmes.imports import ReferenceResolving
 from duikou.programmes.models import Category, Programme
 
 from .choices import ConstructionType, DeliveryMode, ImplementationLevel
+from .duplicates import duplicate_finder
 from .models import Project
 from .plans.guard import IssuedPlanGuard, check_import_row
 
@@ -159,6 +160,19 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
     natural_key = "code"
     chunk_rows = 5000  # rows are independent: validated and written a chunk at a time (issue 4, speed)
     bulk_writes = True
+    duplicates_shown = 3  # per row: the best few; the project page and the review queue list them all
+
+    def run(self, *args, user=None, **kwargs):
+        """The engine's run, then the likely duplicates of new rows as warnings (issue 6, item 3): a clerk
+        sees them on the import page and in `duikou import`, and may still import — the review queue
+        (checks:duplicate_list) decides. Rows refused for a mistake get none: the mistake comes first."""
+        self.importing_user = user
+        self.duplicate_warnings: list[RowError] = []
+        result = super().run(*args, user=user, **kwargs)
+        refused = {error.row for error in result.errors}
+        result.warnings.extend(warning for warning in self.duplicate_warnings if warning.row not in refused)
+        result.warnings.sort(key=lambda warning: (warning.row or 0, warning.column))
+        return result
 
     def prepare_file(self):
         self.prepare_references()
@@ -171,6 +185,11 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
         # Plans under review or issued take changes only as adjustments, recorded on the project page.
         self.plan_guard = IssuedPlanGuard()
         self.blank_project = Project(**OPTIONAL_DEFAULTS)
+        # One finder per file: its vocabulary and index of saved projects are built once, a plan year at a
+        # time as rows need them; only projects the importing user may see are compared and named.
+        user = getattr(self, "importing_user", None)
+        projects = restrict(Project.objects.all(), user, "view") if user is not None else None
+        self.duplicates = duplicate_finder(projects=projects, bulk=True)
 
     def prepare(self, keys):
         self.existing = {project.code: project for project in Project.objects.filter(code__in=keys)}
@@ -223,7 +242,22 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
         refusal = check_import_row(self.plan_guard, project, existing)
         if refusal:
             raise RowErrors([("code", refusal)])
+        if existing is None:
+            self._warn_of_duplicates(row, project)
         return project
+
+    def _warn_of_duplicates(self, row: ParsedRow, project: Project) -> None:
+        """A warning on the name cell for each saved project the new row looks like."""
+        for duplicate in self.duplicates.find(project, limit=self.duplicates_shown):
+            self.duplicate_warnings.append(
+                RowError(
+                    row.number,
+                    self.header.titles.get("name") or str(PROJECT_COLUMNS[1].label),
+                    project.name,
+                    _("疑似与已有项目重复：{duplicate}").format(duplicate=duplicate.describe()),
+                    self.header.columns.get("name"),
+                )
+            )
 
     def _category(self, programme, text: str) -> Category | None:
         key = (programme.pk, text)
