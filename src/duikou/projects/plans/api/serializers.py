@@ -86,7 +86,9 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
     supporter_name = serializers.CharField(source="supporter.name", read_only=True)
     programme_code = serializers.CharField(source="programme.code", read_only=True)
     state_display = ChoiceDisplayField("state")
-    issued_by = serializers.CharField(source="issued_by.username", default=None, read_only=True)
+    issued_by = serializers.CharField(
+        source="issued_by.username", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = AnnualPlan
