@@ -316,10 +316,6 @@ def main(argv=None) -> None:
         print(json.dumps(results, ensure_ascii=False, indent=2))
 
 
-if __name__ == "__main__":
-    main()
-
-
 # -- docs/performance.md ----------------------------------------------------------------------------------
 IMPORTS_DOC_START = "<!-- bench:imports:start -->"
 IMPORTS_DOC_END = "<!-- bench:imports:end -->"
@@ -395,3 +391,7 @@ def write_section(imports: dict, command: str) -> None:
         "git": git_facts(),
     }
     update_performance_doc(render_imports_section(results), IMPORTS_DOC_START, IMPORTS_DOC_END)
+
+
+if __name__ == "__main__":
+    main()
