@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import AppendOnlyModel, ChangeLoggedModel
@@ -325,7 +326,7 @@ class PeriodLock(ChangeLoggedModel):
             date=value_date.isoformat(),
             period=self.period_label,
             scope=scope,
-            when=self.closed_at.date().isoformat() if self.closed_at else "—",
+            when=timezone.localdate(self.closed_at).isoformat() if self.closed_at else "—",
         )
 
     @classmethod
