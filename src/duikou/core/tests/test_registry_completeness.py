@@ -231,7 +231,6 @@ COMMON_UNFILTERED = {
 UNFILTERED = {
     Project: {
         "planned_start": "the lifecycle is filtered by status; the dates are columns to sort and export",
-        "planned_end": "as planned_start",
         "actual_start": "as planned_start: 在建 and later statuses say it started",
         "actual_end": "as planned_start: 完工 and later statuses say it ended",
         "accepted_on": "as planned_start: 验收 and 移交 say it was accepted",
