@@ -114,7 +114,7 @@ def test_filter_export_create_with_an_error_post_and_reverse_a_ledger_entry(
         page.select_option("#id_programme", str(entry_world.programme_id))
         page.fill("#id_code", NEW_PROJECT_CODE)
         page.fill("#id_name", NEW_PROJECT_NAME)
-        page.fill("#id_plan_year", "2025")
+        page.fill("#id_plan_year", "2026")  # 2025's plans are issued in the data set: no adjustment here
         page.select_option("#id_supporter", str(entry_world.supporter_id))
         page.select_option("#id_division", str(world.county_id))
         page.select_option("#id_category", str(entry_world.category_id))
@@ -131,6 +131,13 @@ def test_filter_export_create_with_an_error_post_and_reverse_a_ledger_entry(
     with journey.step("create-fixed"):
         page.fill("#id_total_investment", "400")
         page.click("[data-action=save]")
+        page.wait_for_load_state()
+        if "/projects/add/" in page.url:
+            # A kindergarten in 莎车县 may look like one the data set has (issue 6): the form lists the
+            # likely duplicates and saves only once the clerk ticks that they checked them.
+            assert page.locator("[data-role=likely-duplicates] [data-duplicate]").count() >= 1
+            page.check("#id_confirm_duplicates")
+            page.click("[data-action=save]")
         page.wait_for_url(re.compile(r"/projects/\d+/$"))
         assert page.locator("h2.page-title").inner_text() == NEW_PROJECT_NAME
         assert wan(page.locator("[data-figure=balance]").inner_text()) == 0
