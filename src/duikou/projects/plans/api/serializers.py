@@ -11,7 +11,9 @@ from ..models import AnnualPlan, PlanAdjustment, PlanReview, PlanVersion
 
 class PlanVersionSerializer(serializers.ModelSerializer):
     cause_display = ChoiceDisplayField("cause")
-    frozen_by = serializers.CharField(source="frozen_by.username", default=None, read_only=True)
+    frozen_by = serializers.CharField(
+        source="frozen_by.username", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = PlanVersion
@@ -38,7 +40,9 @@ class PlanReviewSerializer(serializers.ModelSerializer):
     to_state = serializers.CharField(
         read_only=True, help_text="a plan state: draft, submitted, returned, issued"
     )
-    acted_by = serializers.CharField(source="acted_by.username", default=None, read_only=True)
+    acted_by = serializers.CharField(
+        source="acted_by.username", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = PlanReview
@@ -61,7 +65,9 @@ class PlanAdjustmentSerializer(serializers.ModelSerializer):
     kind_display = ChoiceDisplayField("kind")
     project_code = serializers.CharField(source="project.code", read_only=True)
     version_number = serializers.IntegerField(source="version.number", read_only=True)
-    recorded_by = serializers.CharField(source="recorded_by.username", default=None, read_only=True)
+    recorded_by = serializers.CharField(
+        source="recorded_by.username", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = PlanAdjustment
