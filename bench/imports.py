@@ -61,23 +61,29 @@ def log(message: str) -> None:
 
 # -- the file ---------------------------------------------------------------------------------------------
 def template_rows(rows: int) -> tuple[list[str], list[list]]:
-    """The header and `rows` valid template rows with new codes."""
+    """The header and `rows` valid template rows of new projects: the stored projects' rows, each under a
+    new code and with the code in its name (a new project, not a copy of a stored one — copies would all
+    be likely duplicates, the import's slowest and rarest case), keeping those the import's check accepts
+    as new (not, e.g., added to an issued plan without an adjustment)."""
     from duikou.core.imports.templates import column_header
     from duikou.projects.imports import ProjectImporter
     from duikou.projects.models import Project
 
     importer = ProjectImporter()
     header = [column_header(spec) for spec in importer.columns]
-    stored = importer.template_rows(Project.objects.all())
-    accepted = _accepted(importer, header, stored)
-    log(f"  {len(accepted):,} of {len(stored):,} stored projects pass the import check; repeated to {rows:,}")
     code = next(index for index, spec in enumerate(importer.columns) if spec.name == "code")
-    out = []
-    for number in range(rows):
-        row = list(accepted[number % len(accepted)])
-        row[code] = f"{CODE_PREFIX}{number + 1:07d}"
-        out.append(row)
-    return header, out
+    name = next(index for index, spec in enumerate(importer.columns) if spec.name == "name")
+
+    def renamed(row: list, number: int) -> list:
+        row = list(row)
+        row[code] = f"{CODE_PREFIX}{number:07d}"
+        row[name] = f"{row[name]}（{row[code]}）"
+        return row
+
+    stored = importer.template_rows(Project.objects.all())
+    accepted = _accepted(importer, header, [renamed(row, number) for number, row in enumerate(stored, 1)])
+    log(f"  {len(accepted):,} of {len(stored):,} stored projects pass the import check; repeated to {rows:,}")
+    return header, [renamed(accepted[number % len(accepted)], number + 1) for number in range(rows)]
 
 
 def _accepted(importer, header: list[str], rows: list[list]) -> list[list]:
