@@ -230,6 +230,25 @@ def _convert(kind: str, raw):
     raise ValueError(kind)
 
 
+def supporter_year_subject(context: CheckContext, supporter_id: int | None, year: int):
+    """What a per-supporter-year finding is about (programme-wide when `supporter_id` is None): the top
+    supporter, the name messages give it, and the `Hit` fields that name the subject.
+
+    Returns:
+        (supporter or None, who, fields for `Hit`)
+    """
+    supporter = context.top_supporter_of[supporter_id] if supporter_id else None
+    who = supporter.name if supporter else context.programme.name
+    fields = {
+        "key": f"supporter:{supporter_id}:{year}" if supporter else f"programme:{year}",
+        "subject_label": _("{who} {year}年").format(who=who, year=year),
+        "subject_model": "parties.organization" if supporter else "programmes.programme",
+        "subject_id": supporter.pk if supporter else context.programme.pk,
+        "supporter_id": supporter.pk if supporter else None,
+    }
+    return supporter, who, fields
+
+
 def benchmark_date(year: int, month_day: tuple[int, int]) -> datetime.date:
     month, day = month_day
     if (month, day) == (2, 29):

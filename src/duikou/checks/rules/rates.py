@@ -20,7 +20,18 @@ from duikou.funds.models import LedgerEntry
 from duikou.projects.choices import CLOSED_STATUSES, ConstructionType
 from duikou.projects.models import Project
 
-from .base import CheckContext, Hit, Parameter, RuleKind, benchmark_date, fails, percent, ratio, register
+from .base import (
+    CheckContext,
+    Hit,
+    Parameter,
+    RuleKind,
+    benchmark_date,
+    fails,
+    percent,
+    ratio,
+    register,
+    supporter_year_subject,
+)
 from .choices import RuleScope
 
 ZERO = Decimal("0")
@@ -82,11 +93,9 @@ class RateKind(RuleKind):
             value = ratio(part, whole)
             if not fails(value, "gte", threshold):
                 continue
-            supporter = context.top_supporter_of[supporter_id] if supporter_id else None
-            who = supporter.name if supporter else context.programme.name
+            supporter, who, subject = supporter_year_subject(context, supporter_id, year)
             yield Hit(
-                key=f"supporter:{supporter_id}:{year}" if supporter else f"programme:{year}",
-                subject_label=_("{who} {year}年").format(who=who, year=year),
+                **subject,
                 message=_("{year}年{who}截至 {date} {label} {value}，目标 ≥ {threshold}。").format(
                     year=year,
                     who=who,
@@ -100,9 +109,6 @@ class RateKind(RuleKind):
                 comparator="gte",
                 year=year,
                 period=_("截至 {date}").format(date=benchmark.isoformat()),
-                subject_model="parties.organization" if supporter else "programmes.programme",
-                subject_id=supporter.pk if supporter else context.programme.pk,
-                supporter_id=supporter.pk if supporter else None,
                 rows_url=self.rows_url(context, year, supporter.pk if supporter else None, benchmark),
                 details={
                     "part": f"{part.normalize():f}",

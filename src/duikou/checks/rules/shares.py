@@ -19,7 +19,17 @@ from duikou.programmes.models import PolicyTarget
 from duikou.projects.choices import CLOSED_STATUSES, GRASSROOTS_LEVELS
 from duikou.projects.models import Project
 
-from .base import CheckContext, Hit, Parameter, RuleKind, fails, percent, ratio, register
+from .base import (
+    CheckContext,
+    Hit,
+    Parameter,
+    RuleKind,
+    fails,
+    percent,
+    ratio,
+    register,
+    supporter_year_subject,
+)
 from .choices import RuleScope
 
 ZERO = Decimal("0")
@@ -83,11 +93,9 @@ class ShareKind(RuleKind):
             value = ratio(part, total)
             if not fails(value, comparator, threshold):
                 continue
-            supporter = context.top_supporter_of[supporter_id] if supporter_id else None
-            who = supporter.name if supporter else context.programme.name
+            supporter, who, subject = supporter_year_subject(context, supporter_id, year)
             yield Hit(
-                key=f"supporter:{supporter_id}:{year}" if supporter else f"programme:{year}",
-                subject_label=_("{who} {year}年").format(who=who, year=year),
+                **subject,
                 message=_("{year}年{who}{label} {value}，目标 {comparator} {threshold}。").format(
                     year=year,
                     who=who,
@@ -101,9 +109,6 @@ class ShareKind(RuleKind):
                 comparator=comparator,
                 year=year,
                 period=_("{year}年度").format(year=year),
-                subject_model="parties.organization" if supporter else "programmes.programme",
-                subject_id=supporter.pk if supporter else context.programme.pk,
-                supporter_id=supporter.pk if supporter else None,
                 rows_url=context.list_url(
                     "projects:project_list",
                     plan_year=year,
