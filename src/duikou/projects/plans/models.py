@@ -20,14 +20,11 @@ from duikou.core.models import ChangeLoggedModel, PrimaryModel
 from duikou.core.scoping import AccessRule
 
 from ..choices import ConstructionType, ImplementationLevel
+from ..models import money_field  # defined before projects.models imports this module
 from .choices import AdjustmentKind, PlanState, ReviewAction, VersionCause
 
 ZERO = Decimal("0.00")
 AMOUNT_FIELDS = ("total_investment", "aid_amount", "local_matching", "other_funding")
-
-
-def _money(verbose_name):
-    return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, default=ZERO)
 
 
 class AnnualPlan(PrimaryModel):
@@ -157,8 +154,8 @@ class PlanReview(ChangeLoggedModel):
     acted_at = models.DateTimeField(_("操作时间"))
     comment = models.TextField(_("意见"), blank=True)
     project_count = models.PositiveIntegerField(_("项目数"), default=0)
-    aid_amount = _money(_("援助资金（元）"))
-    total_investment = _money(_("总投资（元）"))
+    aid_amount = money_field(_("援助资金（元）"))
+    total_investment = money_field(_("总投资（元）"))
 
     access_rule = AccessRule(supporter="plan__supporter")  # as its plan
 
@@ -203,8 +200,8 @@ class PlanVersion(ChangeLoggedModel):
     frozen_at = models.DateTimeField(_("形成时间"))
     note = models.CharField(_("说明"), max_length=500, blank=True)
     project_count = models.PositiveIntegerField(_("项目数"), default=0)
-    aid_amount = _money(_("援助资金（元）"))
-    total_investment = _money(_("总投资（元）"))
+    aid_amount = money_field(_("援助资金（元）"))
+    total_investment = money_field(_("总投资（元）"))
 
     access_rule = AccessRule(supporter="plan__supporter")  # as its plan
 
@@ -258,10 +255,10 @@ class PlanVersionItem(ChangeLoggedModel):
     planned_start = models.DateField(_("计划开工"), null=True, blank=True)
     planned_end = models.DateField(_("计划完工"), null=True, blank=True)
     description = models.CharField(_("建设内容"), max_length=500, blank=True)
-    total_investment = _money(_("总投资（元）"))
-    aid_amount = _money(_("援助资金（元）"))
-    local_matching = _money(_("地方配套（元）"))
-    other_funding = _money(_("其他资金（元）"))
+    total_investment = money_field(_("总投资（元）"))
+    aid_amount = money_field(_("援助资金（元）"))
+    local_matching = money_field(_("地方配套（元）"))
+    other_funding = money_field(_("其他资金（元）"))
 
     access_rule = AccessRule(supporter="version__plan__supporter")  # as its plan
 
