@@ -156,18 +156,20 @@ def _sniff_encoding(start: bytes, *, complete: bool) -> str:
 
 
 def read_table(data: bytes, filename: str = "") -> Table:
-    """Rows of the file's first sheet (spreadsheets) or of the file (CSV, TSV).
+    """Rows of the file's first sheet (spreadsheets) or of the file (CSV, TSV), all at once: `open_table`
+    read to the end, so both always read a file the same way.
 
     Raises:
         UnreadableFile: empty, a binary that is no spreadsheet, or a damaged workbook.
     """
-    if not data or not data.strip():
-        raise UnreadableFile(_("文件为空。"))
-    if data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
-        return _read_workbook(data, filename)
-    if b"\x00" in data[:MAX_SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnreadableFile(_("文件不是表格（xlsx、xls、ods、csv 或 tsv），可能已损坏或扩展名不对。"))
-    return _read_delimited(data)
+    stream = open_table(data)
+    return Table(
+        rows=list(stream.rows()),
+        format=stream.format,
+        encoding=stream.encoding,
+        sheet=stream.sheet,
+        merged=stream.merged,
+    )
 
 
 def _refuse_zip_bombs(data: bytes) -> None:
@@ -211,26 +213,8 @@ def _read_workbook(data: bytes, filename: str) -> Table:
 
 def decode(data: bytes) -> tuple[str, str]:
     """The text and the encoding it was written in: UTF-8 (BOM or not), UTF-16 with a BOM, else GB18030."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError as error:
-        raise UnreadableFile(_("无法识别文件的文字编码（支持 UTF-8、GBK、GB18030）。")) from error
-
-
-def _read_delimited(data: bytes) -> Table:
-    text, encoding = decode(data)
-    sample = text[:MAX_SNIFF_BYTES].splitlines()[:20]
-    delimiter = "\t" if _spread(sample, "\t") > _spread(sample, ",") else ","
-    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    return Table(rows=rows, format="tsv" if delimiter == "\t" else "csv", encoding=encoding)
+    encoding = _sniff_encoding(data, complete=True)
+    return data.decode(encoding), encoding
 
 
 def _spread(lines: list[str], delimiter: str) -> int:
