@@ -204,30 +204,19 @@ class ScopedImporterMixin:
     """An importer that refuses, with a row error, every row outside the importing user's scope — a new row
     for another supporter, or a stored one (by its natural key) that belongs to another supporter.
 
-    Put it first in the bases. An importer defines `build()` itself, so the mixin wraps that method when
-    the class is declared: each row's instance (and the stored row it updates) is checked right after it
-    is built, and the engine reports the refusal per row like any other. Without a user (the `duikou import`
+    Put it first in the bases: its `check_row` (the engine's hook after `build`) checks each row's instance,
+    and the stored row it updates, before the importer's own checks. Without a user (the `duikou import`
     command) nothing is restricted.
     """
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        build = cls.__dict__.get("build")
-        if build is not None and not getattr(build, "checks_scope", False):
-
-            def checked_build(self, row, values):
-                instance = build(self, row, values)
-                self.check_row_scope(row, instance)
-                return instance
-
-            checked_build.checks_scope = True
-            checked_build.__doc__ = build.__doc__
-            cls.build = checked_build
 
     def run(self, *args, user=None, **kwargs):
         self.access_scope = access_scope(user) if user is not None else EVERYTHING
         self.access_rule = rule_of(self.model)
         return super().run(*args, user=user, **kwargs)
+
+    def check_row(self, row, instance) -> None:
+        self.check_row_scope(row, instance)
+        super().check_row(row, instance)
 
     def check_row_scope(self, row, instance) -> None:
         """Raise `RowErrors` when the row's object, or the stored one it changes, is outside the scope."""

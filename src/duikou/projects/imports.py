@@ -236,15 +236,17 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
             if value is None:
                 continue  # a blank optional cell: the stored value, or the model's default for a new one
             setattr(project, name, value)
-        # The scope first: a row of another supporter's project is refused as out of scope, never with a
-        # message naming that supporter's plan (ScopedImporterMixin checks again after build; no harm).
-        self.check_row_scope(row, project)
-        refusal = check_import_row(self.plan_guard, project, existing)
+        return project
+
+    def check_row(self, row: ParsedRow, project: Project) -> None:
+        # The scope first (ScopedImporterMixin): a row of another supporter's project is refused as out of
+        # scope, never with a message naming that supporter's plan.
+        super().check_row(row, project)
+        refusal = check_import_row(self.plan_guard, project, row.existing)
         if refusal:
             raise RowErrors([("code", refusal)])
-        if existing is None:
+        if row.existing is None:
             self._warn_of_duplicates(row, project)
-        return project
 
     def _warn_of_duplicates(self, row: ParsedRow, project: Project) -> None:
         """A warning on the name cell for each saved project the new row looks like."""

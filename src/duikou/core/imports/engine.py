@@ -163,6 +163,10 @@ class Importer:
     def build(self, row: ParsedRow, values: dict[str, Any]):
         raise NotImplementedError
 
+    def check_row(self, row: ParsedRow, instance) -> None:
+        """Refuse a built row for a reason beyond the model's rules (raise `RowErrors`): the user's scope,
+        an issued plan. Runs after `build`, before the rules; mixins extend it and call `super()`."""
+
     def template_choices(self, spec: ColumnSpec) -> list[str]:
         """The drop-down list of a column in the template: a choice column's labels; importers add the
         reference columns (categories, divisions …)."""
@@ -405,6 +409,7 @@ class Importer:
             # Built even when a cell was unreadable, so that unknown names in the same row are reported
             # too; the model's rules run only on a complete row.
             instance = self.build(row, values)
+            self.check_row(row, instance)
             if not errors:
                 self.validate(instance)
         except RowErrors as error:
