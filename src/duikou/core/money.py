@@ -53,6 +53,12 @@ class AmountParseError(ValueError):
     """The text is not an amount; the message says why, in the active language."""
 
 
+def yuan_of_sum(value) -> Decimal:
+    """A database SUM of amounts as yuan with two places (None: nothing summed, zero). SQLite sums decimals
+    as floats (0.1 + 0.2 ≠ 0.3), so its sums are rounded back to the fen the columns hold."""
+    return Decimal(str(value or 0)).quantize(FEN)
+
+
 def unit_factor(unit: str | None) -> Decimal:
     """Multiplier from a unit ("万元", "亿", "元", None) to yuan."""
     key = (unit or "").strip()

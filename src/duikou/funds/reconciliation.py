@@ -23,11 +23,12 @@ from decimal import Decimal
 from django.db.models import Case, CharField, Count, DecimalField, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 
+from duikou.core.money import yuan_of_sum
+
 from .choices import ConfirmationState, EntryKind, ReconciliationStatus
 from .models import ArrivalConfirmation
 
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 
 REVERSED_Q = Q(reverses__isnull=False) | Q(reversal__isnull=False)
 OPEN_Q = Q(reverses__isnull=True, reversal__isnull=True)
@@ -47,11 +48,6 @@ def arrivals(entries):
             output_field=CharField(),
         )
     )
-
-
-def _money(value) -> Decimal:
-    # SQLite sums decimals as floats; two places, as the ledger holds them.
-    return Decimal(str(value or 0)).quantize(CENT)
 
 
 @dataclass(frozen=True)
@@ -114,12 +110,12 @@ def _sums():
 
 def _row(values: dict, **keys) -> ReconciliationRow:
     return ReconciliationRow(
-        posted=_money(values["posted"]),
-        reversed=_money(values["reversed"]),
-        confirmed=_money(values["confirmed"]),
-        disputed=_money(values["disputed"]),
-        disputed_received=_money(values["disputed_received"]),
-        pending=_money(values["pending"]),
+        posted=yuan_of_sum(values["posted"]),
+        reversed=yuan_of_sum(values["reversed"]),
+        confirmed=yuan_of_sum(values["confirmed"]),
+        disputed=yuan_of_sum(values["disputed"]),
+        disputed_received=yuan_of_sum(values["disputed_received"]),
+        pending=yuan_of_sum(values["pending"]),
         entries=int(values["entries"] or 0),
         pending_entries=int(values["pending_entries"] or 0),
         disputed_entries=int(values["disputed_entries"] or 0),
@@ -181,7 +177,7 @@ def unconfirmed_arrivals_by(entries, key: str) -> dict[int, Decimal]:
             settled=Sum("amount", filter=REVERSED_Q | STATUS_Q[ReconciliationStatus.CONFIRMED]),
         )
     )
-    return {row[key]: _money(row["posted"]) - _money(row["settled"]) for row in rows}
+    return {row[key]: yuan_of_sum(row["posted"]) - yuan_of_sum(row["settled"]) for row in rows}
 
 
 def confirmed_arrivals(entries, *, by: str | None = None):
@@ -202,6 +198,6 @@ def confirmed_arrivals(entries, *, by: str | None = None):
         entry__reversal__isnull=True,
     ).order_by()
     if by is None:
-        return _money(confirmations.aggregate(total=Sum("entry__amount"))["total"])
+        return yuan_of_sum(confirmations.aggregate(total=Sum("entry__amount"))["total"])
     rows = confirmations.values_list(f"entry__{by}").annotate(total=Sum("entry__amount"))
-    return {key: _money(total) for key, total in rows}
+    return {key: yuan_of_sum(total) for key, total in rows}

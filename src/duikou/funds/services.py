@@ -15,7 +15,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duikou.core.money import format_amount
+from duikou.core.money import format_amount, yuan_of_sum
 from duikou.core.scoping import check_in_scope
 from duikou.programmes.models import Programme
 from duikou.projects.models import Project
@@ -217,8 +217,7 @@ def close_period(
         entries = entries.filter(supporter=supporter)
     pending = pending_arrivals(entries).aggregate(count=Count("pk"), total=Sum("amount"))
     lock.pending_arrivals = pending["count"] or 0
-    # SQLite sums decimals as floats: back to two places, as the column holds them.
-    lock.pending_amount = Decimal(str(pending["total"] or 0)).quantize(Decimal("0.01"))
+    lock.pending_amount = yuan_of_sum(pending["total"])
     if lock.pending_arrivals and not allow_pending:
         raise ValidationError(
             {

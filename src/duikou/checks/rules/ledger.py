@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from duikou.core.money import format_amount
+from duikou.core.money import format_amount, yuan_of_sum
 from duikou.funds.choices import EntryKind
 from duikou.funds.models import LedgerEntry
 
@@ -23,14 +23,9 @@ from .base import CheckContext, Hit, Parameter, RuleKind, register
 from .choices import Unit
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
-CENTS = Decimal("0.01")
 # Amounts are whole cents; SQLite does arithmetic on them in floating point, so a comparison keeps half a
 # cent of margin (0.1 + 0.2 − 0.3 is not zero there) and values are rounded back to cents.
 HALF_CENT = Decimal("0.005")
-
-
-def cents(value) -> Decimal:
-    return Decimal(str(value)).quantize(CENTS)
 
 
 PROJECT_FIELDS = (
@@ -127,7 +122,7 @@ class IdleBalance(ProjectLedgerKind):
         )
         for row in rows:
             for name in ("arrived", "disbursed", "returned", "balance"):
-                row[name] = cents(row[name])
+                row[name] = yuan_of_sum(row[name])
             yield self.hit(
                 context,
                 row,
@@ -170,7 +165,7 @@ class DisbursedBeyondArrived(ProjectLedgerKind):
         )
         for row in rows:
             for name in ("arrived", "disbursed", "returned", "available", "excess"):
-                row[name] = cents(row[name])
+                row[name] = yuan_of_sum(row[name])
             yield self.hit(
                 context,
                 row,
@@ -206,7 +201,7 @@ class SpentOverApproved(ProjectLedgerKind):
             .order_by("project_id")
         )
         for row in rows:
-            row["approved"], row["spent"] = row["project__aid_amount"], cents(row["spent"])
+            row["approved"], row["spent"] = row["project__aid_amount"], yuan_of_sum(row["spent"])
             limit = (row["approved"] * limit_factor).quantize(Decimal("0.01"))
             yield self.hit(
                 context,

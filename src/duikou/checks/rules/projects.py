@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from duikou.core.money import format_amount
+from duikou.core.money import format_amount, yuan_of_sum
 from duikou.funds.choices import EntryKind
 from duikou.funds.models import LedgerEntry
 from duikou.programmes.models import Category
@@ -22,7 +22,6 @@ from duikou.projects.plans.models import AnnualPlan, PlanVersionItem
 
 from .base import CheckContext, Hit, Parameter, RuleKind, register
 from .choices import Unit
-from .ledger import cents
 
 HALF_CENT = Decimal("0.005")
 PROJECT_FIELDS = ("pk", "code", "name", "supporter_id", "division_id", "plan_year")
@@ -103,7 +102,7 @@ class TotalMismatch(ProjectKind):
             .filter(Q(difference__gt=tolerance + HALF_CENT) | Q(difference__lt=-tolerance - HALF_CENT))
         )
         for row in rows.values(*PROJECT_FIELDS, "total_investment", "sources", "difference"):
-            row["sources"], row["difference"] = cents(row["sources"]), cents(row["difference"])
+            row["sources"], row["difference"] = yuan_of_sum(row["sources"]), yuan_of_sum(row["difference"])
             yield self.hit(
                 context,
                 row,
