@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core.admin import ChangeLoggedAdmin, money_column
+from duikou.core.admin import ChangeLoggedAdmin, ReadOnlyAdmin, money_column
 
 from .models import ArrivalConfirmation, LedgerEntry, PeriodLock
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ChangeLoggedAdmin):
+class LedgerEntryAdmin(ReadOnlyAdmin, ChangeLoggedAdmin):
     """Entries are posted and reversed through the funds service; here they can only be read."""
 
     list_display = ("value_date", "kind", "amount_wan", "supporter", "division", "project", "reverses")
@@ -18,18 +18,9 @@ class LedgerEntryAdmin(ChangeLoggedAdmin):
     readonly_fields = ("created", "change_log_link")
     amount_wan = money_column("amount", _("金额（万元）"))
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PeriodLock)
-class PeriodLockAdmin(ChangeLoggedAdmin):
+class PeriodLockAdmin(ReadOnlyAdmin, ChangeLoggedAdmin):
     """Periods are closed and reopened through the funds service (its pages); here they can only be read."""
 
     list_display = ("__str__", "kind", "closed_by", "closed_at", "reopened_by", "reopened_at")
@@ -37,18 +28,9 @@ class PeriodLockAdmin(ChangeLoggedAdmin):
     search_fields = ("reason", "reopen_reason", "supporter__name")
     list_select_related = ("programme", "supporter", "closed_by", "reopened_by")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ArrivalConfirmation)
-class ArrivalConfirmationAdmin(ChangeLoggedAdmin):
+class ArrivalConfirmationAdmin(ReadOnlyAdmin, ChangeLoggedAdmin):
     """Answers are given through `confirm_arrival` / `dispute_arrival`; here they can only be read."""
 
     list_display = ("entry", "state", "amount_received", "decided_by", "decided_at")
@@ -56,12 +38,3 @@ class ArrivalConfirmationAdmin(ChangeLoggedAdmin):
     search_fields = ("reason", "entry__document_reference")
     raw_id_fields = ("entry",)
     list_select_related = ("entry", "decided_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
