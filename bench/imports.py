@@ -328,7 +328,7 @@ IMPORTS_DOC_END = "<!-- bench:imports:end -->"
 IMPORTS_SECTION = """{start}
 ## Imports: the annual plan, CSV and XLSX / 年度项目计划导入
 
-Measured by `{command}` on {date} at commit {commit}; `bench/imports.py` on the database the load above
+Measured by `{command}` on {date} at commit {commit}; `bench/imports.py` on an SF1 data set (in `make bench`: the database the load above
 wrote. {rows:,} project rows built from the data set's own projects in the import template's shape (the
 rows the importer's check refuses — planted anomalies — left out), each with a new code, so every row is
 new and goes through everything: header, cells, references, the model's rules, the pairing check,
