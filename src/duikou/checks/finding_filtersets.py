@@ -1,7 +1,9 @@
-"""The findings registry's query contract (the checks page, its exports and the dashboards' links)."""
+"""The findings registry's query contract (the checks page, its exports, the dashboards' links, the API),
+and the check rules' (the API)."""
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.filtersets import BaseFilterSet
@@ -10,7 +12,7 @@ from duikou.parties.filtersets import SupporterFamilyFilter
 from duikou.programmes.models import Programme
 
 from .models import CheckRule, Finding
-from .rules.choices import UNSETTLED_STATUSES, FindingStatus, Severity
+from .rules.choices import UNSETTLED_STATUSES, FindingStatus, RuleScope, Severity
 from .rules.registry import kind_choices
 
 
@@ -66,3 +68,32 @@ class FindingFilterSet(BaseFilterSet):
         if value:
             return queryset.filter(status__in=UNSETTLED_STATUSES)
         return queryset.exclude(status__in=UNSETTLED_STATUSES)
+
+
+class CheckRuleFilterSet(BaseFilterSet):
+    """The check rules' query contract (the API's list of rules; the admin configures them)."""
+
+    search_fields = ("code", "name", "source")
+
+    programme = django_filters.ModelChoiceFilter(
+        queryset=Programme.objects.order_by("code"), label=_("援助计划")
+    )
+    kind = django_filters.ChoiceFilter(choices=kind_choices, label=_("检查类型"))
+    scope = django_filters.ChoiceFilter(choices=RuleScope.choices, label=_("范围"))
+    severity = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=Severity.choices, label=_("严重程度")
+    )
+    is_enabled = django_filters.BooleanFilter(label=_("启用"))
+    year = django_filters.NumberFilter(method="filter_year", label=_("年度"))
+
+    class Meta:
+        model = CheckRule
+        fields = ["q", "programme", "kind", "scope", "severity", "is_enabled", "year"]
+
+    def filter_year(self, queryset, name, value):
+        if value is None:
+            return queryset
+        year = int(value)
+        return queryset.filter(Q(from_year__isnull=True) | Q(from_year__lte=year)).filter(
+            Q(to_year__isnull=True) | Q(to_year__gte=year)
+        )

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("duikou.pairings.api.urls")),
     path("", include("duikou.programmes.api.urls")),
     path("", include("duikou.dashboards.api.urls")),
+    path("", include("duikou.checks.api.urls")),
     # The OpenAPI 3 schema (YAML; ?format=json for JSON) and Swagger UI served from static files (sidecar);
     # its start-up script is a request of its own (?script), not inline, so the CSP holds (docs/security.md).
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -81,7 +81,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "duikou.core.admin_site.AdminConfig",  # django.contrib.admin, closed to scoped users (core/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -316,6 +316,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "duikou.projects.choices.ProjectStatus",
         "EntryKindEnum": "duikou.funds.choices.EntryKind",
         "ZoneEnum": "duikou.geo.choices.Zone",
+        "FindingStatusEnum": "duikou.checks.rules.choices.FindingStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -201,6 +201,13 @@ MATRIX: dict[str, Row] = {
     "api:category": everyone("category", public=True),
     "api:batch_list": everyone(),
     "api:batch": everyone("batch", public=True),
+    # findings (checks): the pages' permissions and scope; the rules are configuration every member reads
+    "api:finding_list": everyone(),
+    "api:finding": everyone("finding"),
+    "api:finding_status": may(A, O, SE, RE, about="finding", method="post"),
+    "api:finding_comment": may(A, O, SE, RE, about="finding", method="post"),
+    "api:check_rule_list": everyone(),
+    "api:check_rule": everyone("rule", public=True),
     "api:stats": everyone(),
     "api:stats_by_supporter": everyone(),
     "api:stats_by_category": everyone(),
@@ -236,6 +243,8 @@ def url_kwargs(name: str, row: Row, world, role, which: str) -> dict:
         return {"pk": job.pk}
     if row.about == "finding":
         return {"pk": finding_about(world["objects"]["project"][which]).pk}
+    if row.about == "rule":
+        return {"pk": finding_about(world["objects"]["project"][which]).rule_id}
     if row.about == "duplicate":
         return {"pk": pair_about(world["objects"]["project"][which]).pk}
     target = world["objects"][row.about][which]
