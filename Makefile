@@ -70,7 +70,7 @@ demo: install
 	$(BIN)/duikou migrate
 	$(BIN)/duikou load-reference
 	$(BIN)/duikou generate --scale $(DEMO_SCALE) --seed 1
-	$(BIN)/duikou demo-accounts
+	$(BIN)/duikou demo-accounts --address $(DEMO_ADDRESS)
 	@echo ""
 	@echo "Duikou: http://$(DEMO_ADDRESS)/  (Ctrl-C 停止 / to stop)"
 	@# The background worker (large imports and exports, docs/guide/imports.md) runs beside the server in

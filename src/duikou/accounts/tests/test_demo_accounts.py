@@ -29,3 +29,24 @@ def test_one_demo_account_per_role_printed_with_its_scope(rf):
     for username, password, _role, _organization, _is_staff in DEMO_ACCOUNTS:
         assert f"  {username} " in printed and password in printed
         assert authenticate(rf.post("/accounts/login/"), username=username, password=password) is not None
+    assert "(http://127.0.0.1:8000/accounts/login/)" in printed
+
+
+@pytest.mark.parametrize(
+    ("address", "printed"),
+    [
+        ("0.0.0.0:9000", "http://0.0.0.0:9000/accounts/login/"),
+        ("192.168.1.20:8080", "http://192.168.1.20:8080/accounts/login/"),
+        ("8123", "http://127.0.0.1:8123/accounts/login/"),  # a port alone: runserver listens on 127.0.0.1
+    ],
+)
+def test_the_demo_accounts_name_the_address_the_server_listens_on(address, printed):
+    """`make demo` passes DEMO_ADDRESS; the log-in address printed was port 8000 whatever it was."""
+    from duikou.reference.loader import load_reference
+
+    load_reference()
+    output = StringIO()
+
+    call_command("demo_accounts", force=True, address=address, stdout=output)
+
+    assert output.getvalue().splitlines()[0].endswith(f"({printed}):")

@@ -34,13 +34,30 @@ DEMO_ACCOUNTS = [
 RECIPIENT_OFFICES = {"喀什地区援疆办": "653100", "莎车县援疆办": "653125"}
 
 
+DEFAULT_ADDRESS = "127.0.0.1:8000"  # runserver's
+
+
+def login_url(address: str) -> str:
+    """The log-in page at `address` as runserver takes it: "127.0.0.1:8000", "0.0.0.0:9000", or a port alone
+    (runserver then listens on 127.0.0.1)."""
+    address = address.strip()
+    host_and_port = f"127.0.0.1:{address}" if address.isdigit() else address
+    return f"http://{host_and_port}/accounts/login/"
+
+
 class Command(BaseCommand):
     help = "创建并打印演示账号（仅用于演示数据库）。 Create and print the demo log-ins (demo databases only)."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="allow with DEBUG off (never in production)")
+        parser.add_argument(
+            "--address",
+            default=DEFAULT_ADDRESS,
+            help=f"where the server listens, as runserver takes it (`make demo` passes DEMO_ADDRESS); "
+            f"printed in the log-in address; default {DEFAULT_ADDRESS}",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, address=DEFAULT_ADDRESS, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG 关闭时不创建演示账号（密码是公开的）。"
@@ -79,7 +96,7 @@ class Command(BaseCommand):
                 )
                 membership.full_clean()
                 rows.append((username, password, membership))
-        self.stdout.write("演示账号 / demo log-ins (http://127.0.0.1:8000/accounts/login/):")
+        self.stdout.write(f"演示账号 / demo log-ins ({login_url(address)}):")
         for username, password, membership in rows:
             where = f"{membership.organization} · " if membership.organization else ""
             scope = f"{membership.get_role_display()} · {where}{membership.scope_label()}"
