@@ -79,3 +79,23 @@ def test_to_simplified_leaves_simplified_and_ascii_text_alone():
 )
 def test_match_key_drops_spaces_punctuation_and_case(text, expected):
     assert match_key(text) == expected
+
+
+def _normalised_the_long_way(text: str) -> str:
+    return " ".join(to_simplified(to_halfwidth(text)).split())
+
+
+@given(st.text(alphabet=st.sampled_from("乌什县莎车縣廠（）【】，、ABCab019-_/ 　１Ａ\u3000\n"), max_size=30))
+def test_the_shortcut_for_canonical_text_agrees_with_normalising(text):
+    # normalize_text returns text its one-pattern check finds canonical as it is: never a different
+    # answer from the full conversion, traditional characters, full-width forms and spaces mixed in
+    assert normalize_text(text) == _normalised_the_long_way(text)
+
+
+def test_every_character_the_shortcut_accepts_is_left_alone_by_the_full_conversion():
+    from duikou.core.text import _canonical_text
+
+    pattern = _canonical_text()
+    accepted = [chr(code) for code in range(0x21, 0x10000) if pattern.fullmatch(chr(code))]
+    assert len(accepted) > 15_000  # the simplified ideographs, ASCII and the kept punctuation
+    assert all(_normalised_the_long_way(char) == char for char in accepted)
