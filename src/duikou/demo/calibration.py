@@ -152,6 +152,9 @@ TERM_MONTHS = {"cadre": 36, "professional": 18, "teacher": 12, "doctor": 12, "sh
 # Planted anomalies per scale 1 (at least MIN_PLANTED of each at any scale).
 PLANTED_PER_SCALE = {
     "low_livelihood_share": 3,
+    "low_arrival_rate": 3,
+    "low_start_rate": 3,
+    "low_completion_rate": 3,
     "idle_balance": 150,
     "completed_not_accepted": 150,
     "total_mismatch": 100,

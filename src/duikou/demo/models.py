@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 class AnomalyKind(models.TextChoices):
     LOW_LIVELIHOOD_SHARE = "low_livelihood_share", _("民生投入占比低于目标")
+    LOW_ARRIVAL_RATE = "low_arrival_rate", _("资金到位率低于基准")
+    LOW_START_RATE = "low_start_rate", _("开工率低于基准")
+    LOW_COMPLETION_RATE = "low_completion_rate", _("完工率低于目标")
     IDLE_BALANCE = "idle_balance", _("资金闲置（到位未拨付）")
     COMPLETED_NOT_ACCEPTED = "completed_not_accepted", _("完工未验收")
     TOTAL_MISMATCH = "total_mismatch", _("总投资与资金来源之和不符")

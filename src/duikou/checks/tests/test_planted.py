@@ -90,3 +90,22 @@ def test_findings_of_a_generated_data_set_link_to_their_rows_and_land_in_their_s
     assert findings.exists()
     assert not findings.filter(rows_url="").exists()
     assert not findings.filter(Q(project__isnull=False) & ~Q(division_id=F("project__division_id"))).exists()
+
+
+# The planted late supporter-year → the rate rules (both benchmarks of the rate) that must find it.
+RATE_RULES_FOR = {
+    AnomalyKind.LOW_ARRIVAL_RATE: ("arrival-rate-june", "arrival-rate-september"),
+    AnomalyKind.LOW_START_RATE: ("start-rate-may", "start-rate-september"),
+    AnomalyKind.LOW_COMPLETION_RATE: ("completion-rate",),
+}
+
+
+def test_every_planted_late_supporter_year_is_found_by_its_rate_rules(generated):
+    for kind, codes in RATE_RULES_FOR.items():
+        planted = set(PlantedAnomaly.objects.filter(kind=kind).values_list("supporter_id", "year"))
+        assert planted, kind
+        for code in codes:
+            found = set(
+                Finding.objects.filter(rule__code=code, holds=True).values_list("supporter_id", "year")
+            )
+            assert planted <= found, (kind, code)

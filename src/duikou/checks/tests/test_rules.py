@@ -181,6 +181,42 @@ def test_arrival_rate_by_30_june(arrived, dated, expected):
     assert measure(rule, as_of=datetime.date(2024, 6, 29)) == []  # not yet due
 
 
+@pytest.mark.parametrize(
+    ("arrived", "adjusted_on", "expected"),
+    [
+        ("1000000", datetime.date(2024, 9, 30), None),  # at 100%: the cancelled project's plan is adjusted
+        ("999900", datetime.date(2024, 9, 30), D("0.9999")),  # just below
+        ("1000100", datetime.date(2024, 9, 30), None),  # just above
+        ("1000000", datetime.date(2024, 10, 1), D("0.5000")),  # adjusted after the benchmark: not yet
+    ],
+    ids=["at-100%", "just-below", "just-above", "adjusted-late"],
+)
+def test_arrival_rate_by_30_september_counts_the_plan_adjustments_dated_by_then(
+    arrived, adjusted_on, expected
+):
+    """The generator adjusts the plan of a project cancelled before approval (issue 6 follow-up): the
+    benchmark measures against what is still planned on its day."""
+    kept, cancelled = make_project(), make_project(status=ProjectStatus.CANCELLED)
+    for project in (kept, cancelled):
+        make_entry(project, kind=EntryKind.PLAN, amount="1000000", value_date=datetime.date(2024, 2, 1))
+    make_entry(cancelled, kind=EntryKind.ADJUSTMENT, amount="-1000000", value_date=adjusted_on)
+    make_entry(kept, kind=EntryKind.ARRIVED, amount=arrived, value_date=datetime.date(2024, 9, 30))
+    rule = make_rule("arrival_rate", scope="supporter", threshold="1.00", benchmark="09-30")
+    assert [hit.value for hit in measure(rule)] == ([] if expected is None else [expected])
+
+
+@pytest.mark.parametrize(("started", "expected"), [(9, None), (8, D("0.8000")), (10, None)])
+def test_start_rate_at_90_percent_by_31_may(started, expected):
+    for number in range(10):
+        make_project(
+            construction_type=ConstructionType.NEW,
+            actual_start=datetime.date(2024, 5, 31) if number < started else datetime.date(2024, 6, 1),
+            status=ProjectStatus.UNDER_CONSTRUCTION,
+        )
+    hits = measure(make_rule("start_rate", scope="supporter", threshold="0.90", benchmark="05-31"))
+    assert [hit.value for hit in hits] == ([] if expected is None else [expected])
+
+
 @pytest.mark.parametrize(("started", "expected"), [(1, None), (0, D("0")), (2, None)])
 def test_start_rate_by_31_may(started, expected):
     for number in range(2):

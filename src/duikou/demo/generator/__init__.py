@@ -21,7 +21,7 @@ from duikou.core.context import change_context
 from duikou.core.models import ImportBatch, ObjectChange
 from duikou.dashboards.rollups import analyze as analyze_rollups
 from duikou.demo.models import PlantedAnomaly
-from duikou.funds.models import LedgerEntry
+from duikou.funds.models import ArrivalConfirmation, LedgerEntry
 from duikou.outcomes.models import Measurement
 from duikou.projects.models import Project, ProjectStatusChange
 from duikou.talent.models import Assignment
@@ -79,6 +79,7 @@ def generate_dataset(*, scale: float = 1.0, seed: int = 1, user=None, progress=p
                 Project,
                 ProjectStatusChange,
                 LedgerEntry,
+                ArrivalConfirmation,
                 Assignment,
                 Measurement,
                 PlantedAnomaly,
@@ -108,6 +109,7 @@ def write_rows(writer: BulkWriter, rows: dict, labels: list[dict], batch: Import
     )
     progress(f"  写入项目 {len(rows['projects']):,} 个 · projects written")
     writer.write(LedgerEntry, rows["ledger"], _describe_entry)
+    writer.write(ArrivalConfirmation, rows["confirmations"], lambda r: f"{r['state']} · {r['entry_id']}")
     progress(f"  写入资金分录 {len(rows['ledger']):,} 笔 · ledger entries written")
     writer.write(Assignment, rows["assignments"], lambda r: f"{r['person_name']}（{r['host_unit']}）")
     writer.write(Measurement, rows["measurements"], lambda r: f"{r['indicator_id']} {r['value']}")
@@ -164,6 +166,7 @@ def build_rows(*, scale: float, seed: int, writer: BulkWriter, progress=print) -
     projects = [factory.complete(p, world.programme.pk, now) for p in placed]
 
     planter = Planter(factory, rng, scale)
+    planter.late_supporter_years(projects)
     planter.completed_not_accepted(projects)
     planter.idle_balance(projects)
     planter.total_mismatch(projects)
@@ -198,7 +201,11 @@ def build_rows(*, scale: float, seed: int, writer: BulkWriter, progress=print) -
     planter.ledger_anomalies(projects, ledger)
     ledger.correct_some()
     entries = ledger.assign_ids()
-    progress(f"  资金分录 {len(entries):,} 笔 · ledger entries built")
+    # A generator of its own (seeded from the seed), so the answers do not shift the people and outcomes.
+    confirmations = ledger.confirmations(
+        random.Random(f"{seed}:confirmations"), lambda n: writer.reserve_ids(ArrivalConfirmation, n)
+    )
+    progress(f"  资金分录 {len(entries):,} 笔、到位确认 {len(confirmations):,} 笔 · ledger entries built")
 
     assignments = AssignmentFactory(world, rng, scale, AS_OF, now).build()
     for row, key in zip(assignments, writer.reserve_ids(Assignment, len(assignments)), strict=True):
@@ -217,6 +224,7 @@ def build_rows(*, scale: float, seed: int, writer: BulkWriter, progress=print) -
         "projects": projects,
         "status_changes": status_changes,
         "ledger": entries,
+        "confirmations": confirmations,
         "assignments": assignments,
         "measurements": outcome.rows,
     }, labels

@@ -8,6 +8,7 @@ project), so a duplicate detector can be scored on precision as well as recall.
 
 from __future__ import annotations
 
+import datetime
 import random
 from decimal import Decimal
 from functools import lru_cache
@@ -17,10 +18,19 @@ from duikou.demo.models import AnomalyKind
 from duikou.projects.choices import ProjectStatus
 
 from .. import names
-from ..calibration import MIN_PLANTED, PLANTED_PER_SCALE
+from ..calibration import FIRST_YEAR, LAST_YEAR, MIN_PLANTED, PLANTED_PER_SCALE
 from .dates import add_days
 from .ledger import DONE
 from .projects import ProjectFactory, round_hundred
+
+# Statuses of a project whose funds arrive (approved and after).
+ARRIVING = {
+    ProjectStatus.APPROVED,
+    ProjectStatus.UNDER_CONSTRUCTION,
+    ProjectStatus.COMPLETED,
+    ProjectStatus.ACCEPTED,
+    ProjectStatus.HANDED_OVER,
+}
 
 
 def planted_count(kind: str, scale: float) -> int:
@@ -61,6 +71,116 @@ class Planter:
         chosen = self.rng.sample(candidates, min(count, len(candidates)))
         self.used.update(p["id"] for p in chosen)
         return chosen
+
+    # -- supporter-years behind a dated benchmark (checks.rules.rates) -------------
+    def late_supporter_years(self, projects: list[dict]) -> None:
+        """Plant supporter-years whose funds arrive late (到位率), whose new projects start late (开工率), and
+        whose projects due in the year finish late (完工率): each rule's benchmarks fail there and, since the
+        generator keeps every other supporter-year on time, nowhere else."""
+        by_year: dict[tuple[str, int], list[dict]] = {}
+        for project in projects:
+            by_year.setdefault((project["_top"].name, project["plan_year"]), []).append(project)
+        candidates = sorted(
+            key
+            for key in by_year
+            if key[0] in self.heavy_supporters and FIRST_YEAR + 2 <= key[1] <= LAST_YEAR - 1
+        )
+        kinds = (AnomalyKind.LOW_ARRIVAL_RATE, AnomalyKind.LOW_START_RATE, AnomalyKind.LOW_COMPLETION_RATE)
+        chosen = self.rng.sample(
+            candidates, min(len(candidates), sum(planted_count(kind, self.scale) for kind in kinds))
+        )
+        plants = {
+            AnomalyKind.LOW_ARRIVAL_RATE: self.late_arrivals,
+            AnomalyKind.LOW_START_RATE: self.late_starts,
+            AnomalyKind.LOW_COMPLETION_RATE: self.late_completions,
+        }
+        for kind in kinds:
+            for _ in range(planted_count(kind, self.scale)):
+                if not chosen:
+                    break
+                name, year = chosen.pop()
+                supporter = by_year[(name, year)][0]["_top"]
+                if kind == AnomalyKind.LOW_COMPLETION_RATE:  # the projects due in the year, of any plan year
+                    subjects = [
+                        p for p in projects if p["_top"] is supporter and p["planned_end"].year == year
+                    ]
+                else:
+                    subjects = by_year[(name, year)]
+                late = plants[kind](subjects, year)
+                if late:
+                    self.used.update(p["id"] for p in late)
+                    self.labels.append(label(kind, supporter_id=supporter.id, year=year, projects=len(late)))
+
+    @property
+    def heavy_supporters(self) -> set[str]:
+        """Supporters large enough that one late project does not decide their year at any scale."""
+        return {s.name for s in self.factory.world.top_supporters if s.weight >= 4}
+
+    def late_arrivals(self, projects: list[dict], year: int) -> list[dict]:
+        """The largest approved projects, two fifths of the year's 援疆资金, get their funds only in October
+        or November (`LedgerFactory.arrive`): the 30 June and 30 September benchmarks both fail."""
+        approved = sorted(
+            (p for p in projects if p["id"] not in self.used and p["status"] in ARRIVING),
+            key=lambda p: (-p["aid_amount"], p["code"]),
+        )
+        total = sum(p["aid_amount"] for p in projects)
+        late, late_total = [], Decimal(0)
+        for project in approved:
+            if late_total >= total * Decimal("0.4"):
+                break
+            project["_late_arrival"] = True
+            late.append(project)
+            late_total += project["aid_amount"]
+        return late
+
+    def late_starts(self, projects: list[dict], year: int) -> list[dict]:
+        """A third of the new projects start in June to August, and one in four of those only in October:
+        below 90% by 31 May and below 97% by 30 September."""
+        started = [
+            p
+            for p in projects
+            if p["id"] not in self.used and p["construction_type"] == "new" and p["actual_start"] is not None
+        ]
+        late = self.rng.sample(started, min(len(started), max(2, round(len(started) / 3))))
+        for index, project in enumerate(late):
+            if index % 4 == 0:
+                on = datetime.date(year, 10, 1) + datetime.timedelta(days=self.rng.randint(0, 45))
+            else:
+                on = datetime.date(year, 6, 1) + datetime.timedelta(days=self.rng.randint(0, 90))
+            self.delay_start(project, on)
+        return late
+
+    def late_completions(self, projects: list[dict], year: int) -> list[dict]:
+        """One in six of the projects due to finish in the year finishes in the first quarter of the next."""
+        done = [p for p in projects if p["id"] not in self.used and p["actual_end"] is not None]
+        late = self.rng.sample(done, min(len(done), max(1, round(len(done) / 6))))
+        for project in late:
+            on = datetime.date(year + 1, 1, 10) + datetime.timedelta(days=self.rng.randint(0, 80))
+            self.shift_from(project, ProjectStatus.COMPLETED, on)
+        return late
+
+    def delay_start(self, project: dict, on: datetime.date) -> None:
+        """Start the project on `on`; it still finishes when planned (the time is made up), unless it would
+        finish within a month of the new start — then every later step moves with the start."""
+        steps = project["_steps"]
+        index = next(i for i, step in enumerate(steps) if step[1] == ProjectStatus.UNDER_CONSTRUCTION)
+        later = steps[index + 1 :]
+        if later and later[0][2] < on + datetime.timedelta(days=30):
+            self.shift_from(project, ProjectStatus.UNDER_CONSTRUCTION, on)
+            return
+        from_status, to_status, _day = steps[index]
+        project["_steps"] = [*steps[:index], (from_status, to_status, on), *later]
+        project["_steps"] = [step for step in project["_steps"] if step[2] <= self.as_of]
+        ProjectFactory.apply_steps(project)
+
+    def shift_from(self, project: dict, status: str, on: datetime.date) -> None:
+        """Move the step to `status`, and every step after it, so that it falls on `on`."""
+        steps = project["_steps"]
+        index = next(i for i, step in enumerate(steps) if step[1] == status)
+        delta = on - steps[index][2]
+        shifted = steps[:index] + [(a, b, day + delta) for a, b, day in steps[index:]]
+        project["_steps"] = [step for step in shifted if step[2] <= self.as_of]
+        ProjectFactory.apply_steps(project)
 
     # -- single-project anomalies -------------------------------------------
     def completed_not_accepted(self, projects):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from duikou.funds.choices import EntryKind
+from duikou.funds.choices import ConfirmationState, EntryKind
 from duikou.projects.choices import ProjectStatus
 
 from ..calibration import CORRECTION_SHARE
@@ -20,6 +21,12 @@ STARTED = {
     ProjectStatus.HANDED_OVER,
 }
 DONE = {ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER}
+CHINA = ZoneInfo("Asia/Shanghai")  # recipients answer in office hours, local time
+DISPUTE_REASONS = (
+    "实际到账金额少于登记金额，差额待核实",
+    "部分资金尚未到达州财政专户",
+    "到账金额与拨款通知不一致",
+)
 
 
 def split(rng: random.Random, amount: Decimal, parts: int) -> list[Decimal]:
@@ -80,6 +87,44 @@ class LedgerFactory:
             rows.append(self.entry(project, kind, amount, on, note=note))
         return rows
 
+    def arrive(
+        self,
+        project: dict,
+        total: Decimal,
+        planned_on: datetime.date,
+        *,
+        until: datetime.date | None = None,
+        is_late: bool = False,
+    ) -> list[dict]:
+        """Post the arrivals (到位) of a project's 援疆资金 in one to three tranches.
+
+        On time, as the 到位率 benchmarks ask (≥ 80% by 30 June, 100% by 30 September; DOMAIN.md): the first
+        tranche by 31 May, a later one by 30 June — or, for one in seven, between 1 July and 20 September.
+        `is_late` (a planted late supporter-year): every tranche between 8 October and 30 November. Tranches
+        dated after the as-of date have not arrived yet.
+        """
+        rng, year = self.rng, planned_on.year
+        first = add_days(planned_on, 20)
+        if is_late:
+            windows = [(datetime.date(year, 10, 8), datetime.date(year, 11, 30))] * 3
+        else:
+            windows = [(first, datetime.date(year, 5, 31))] + [
+                (first, datetime.date(year, 6, 30))
+                if rng.random() < 6 / 7
+                else (datetime.date(year, 7, 1), datetime.date(year, 9, 20))
+                for _ in range(2)
+            ]
+        tranches = split(rng, total, rng.choice((1, 2, 2, 3)))
+        rows = []
+        for amount, (low, high) in zip(tranches, windows, strict=False):
+            if until is not None:
+                high = max(low, min(high, until))
+            on = random_date(rng, low, max(low, high))
+            if on <= self.as_of:
+                rows.append(self.entry(project, EntryKind.ARRIVED, amount, on, note="资金到位"))
+        rows.sort(key=lambda row: row["value_date"])
+        return rows
+
     def for_project(self, project: dict, *, idle: bool = False) -> None:
         """The entries of one project, following its steps. `idle` plants an idle balance."""
         rng, steps = self.rng, {to: on for _, to, on in project["_steps"]}
@@ -97,20 +142,20 @@ class LedgerFactory:
         )
         approved_on = steps.get(ProjectStatus.APPROVED)
         if approved_on is None:
-            return  # cancelled or adjusted before approval: nothing arrived
-        recent = (self.as_of - approved_on).days < 270
-        arrived_total = (
-            aid if (not recent or status in DONE) else round_hundred(aid * Decimal(str(rng.uniform(0.6, 1))))
-        )
-        arrivals = self.post(
+            # Cancelled or adjusted before approval: nothing arrived, and the plan is adjusted (调整) by the
+            # project's 援疆资金, so the year's 到位率 is measured against what is still planned.
+            dropped_on = steps.get(ProjectStatus.CANCELLED) or steps.get(ProjectStatus.ADJUSTED)
+            if dropped_on is not None:
+                self.entry(project, EntryKind.ADJUSTMENT, -aid, dropped_on, note="项目调整，计划核减")
+            return
+        arrivals = self.arrive(
             project,
-            EntryKind.ARRIVED,
-            arrived_total,
-            rng.choice((1, 2, 2, 3)),
-            add_days(planned_on, 20),
-            min(add_days(planned_on, 240), steps.get(ProjectStatus.ADJUSTED, self.as_of)),
-            note="资金到位",
+            aid,
+            planned_on,
+            until=steps.get(ProjectStatus.ADJUSTED),
+            is_late=project.get("_late_arrival", False),
         )
+        arrived_total = sum((row["amount"] for row in arrivals), Decimal("0.00"))
         if not arrivals or idle:
             return
         if status == ProjectStatus.ADJUSTED:
@@ -182,6 +227,46 @@ class LedgerFactory:
             )
             corrected += 1
         return corrected
+
+    def confirmations(self, rng: random.Random, ids_for) -> list[dict]:
+        """The recipients' answers to the arrivals (对账, `funds.ArrivalConfirmation`), after assign_ids.
+
+        Recipients confirm within days to weeks: almost every arrival older than three months is confirmed;
+        of the last three months' four in five, of the last month's one in three; the rest is pending. One in
+        a hundred answers is a dispute — part of the money not received (50–95%), with a reason. A reversed
+        arrival and a reversal need no answer (`ArrivalConfirmation.entry_problem`).
+        """
+        reversed_ids = {entry["reverses_id"] for entry in self.entries if entry["reverses_id"]}
+        rows = []
+        for entry in self.entries:
+            if entry["kind"] != EntryKind.ARRIVED or entry["reverses_id"] or entry["id"] in reversed_ids:
+                continue
+            age = (self.as_of - entry["value_date"]).days
+            if rng.random() >= (0.35 if age < 30 else 0.8 if age < 90 else 0.985):
+                continue  # not answered yet
+            decided_on = min(add_days(entry["value_date"], rng.randint(2, 25)), self.as_of)
+            decided_at = datetime.datetime.combine(
+                decided_on, datetime.time(rng.randint(9, 17), rng.randint(0, 59)), tzinfo=CHINA
+            )
+            row = {
+                "id": None,
+                "created": self.now,
+                "last_updated": self.now,
+                "entry_id": entry["id"],
+                "state": ConfirmationState.CONFIRMED,
+                "amount_received": entry["amount"],
+                "reason": "",
+                "decided_by_id": None,
+                "decided_at": decided_at,
+            }
+            if rng.random() < 0.01:
+                row["state"] = ConfirmationState.DISPUTED
+                row["amount_received"] = round_hundred(entry["amount"] * Decimal(str(rng.uniform(0.5, 0.95))))
+                row["reason"] = rng.choice(DISPUTE_REASONS)
+            rows.append(row)
+        for row, key in zip(rows, ids_for(len(rows)), strict=True):
+            row["id"] = key
+        return rows
 
     def assign_ids(self) -> list[dict]:
         """Sort entries by date, as they were posted, and give out keys; reversals point at originals."""

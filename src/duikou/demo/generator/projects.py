@@ -238,7 +238,9 @@ class ProjectFactory:
         """Plan dates, then live the project's life up to the as-of date; set status and history."""
         rng, year, as_of = self.rng, project["plan_year"], self.as_of
         fixed = project["is_fixed_asset"]
-        planned_start = datetime.date(year, rng.randint(3, 7), rng.randint(1, 28))
+        # Work starts with the construction season, early enough for the 开工率 benchmarks (≥ 90% of the new
+        # projects by 31 May, 97% by 30 September; DOMAIN.md): 1 March to 10 May.
+        planned_start = add_days(datetime.date(year, 3, 1), rng.randint(0, 70))
         months = rng.choice([6, 8, 10, 12, 12, 15, 18, 24, 30]) if fixed else rng.choice([3, 4, 6, 8])
         planned_end = add_months(planned_start, months)
         project["planned_start"], project["planned_end"] = planned_start, planned_end
@@ -267,11 +269,19 @@ class ProjectFactory:
             )
         else:
             steps.append((ProjectStatus.PLANNED, ProjectStatus.APPROVED, approved_on))
-            delay = rng.randint(0, 75) if rng.random() < 0.9 else rng.randint(76, 200)
+            # Most start within three weeks of the planned day, a few up to three months late (still before
+            # 30 September); the supporter-years that start late are planted (`Planter.late_starts`).
+            delay = rng.randint(0, 20) if rng.random() < 0.97 else rng.randint(21, 90)
             started = max(add_days(planned_start, delay), add_days(approved_on, 1))
             steps.append((ProjectStatus.APPROVED, ProjectStatus.UNDER_CONSTRUCTION, started))
-            duration = (planned_end - planned_start).days * rng.uniform(0.9, 1.35)
-            ended = add_days(started, int(duration))
+            duration = (planned_end - planned_start).days * rng.uniform(0.85, 1.0)
+            # Completed within the year it was planned to be (完工率 100% by 31 December); the late ones are
+            # planted (`Planter.late_completions`).
+            ended = min(
+                add_days(started, int(duration)),
+                datetime.date(planned_end.year, 12, 31) - datetime.timedelta(days=rng.randint(0, 20)),
+            )
+            ended = max(ended, add_days(started, 30))
             steps.append((ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED, ended))
             accepted = add_days(ended, rng.randint(30, 150))
             steps.append((ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED, accepted))

@@ -202,3 +202,64 @@ def test_every_generated_row_is_in_the_change_log(sf1):
         == sum(count for name, count in sf1.counts.items() if name != "PlantedAnomaly")
         + sf1.counts["PlanReview"]
     )
+
+
+def test_the_rate_rules_flag_the_planted_late_supporter_years_and_only_genuinely_late_ones(sf1):
+    """到位率, 开工率 and 完工率 (issue 6 follow-up): the generator keeps supporter-years on time except those
+    it plants late; beyond those, only supporter-years holding a project the generator stalled at 批复 (an
+    idle balance: never started, never finished) or started late (a planted late year's project, due later)
+    may fail a benchmark."""
+    from duikou.checks.findings import run_checks
+    from duikou.checks.models import Finding
+    from duikou.checks.rules.base import CheckContext
+
+    as_of = datetime.date(2025, 12, 31)
+    codes = [
+        "arrival-rate-june",
+        "arrival-rate-september",
+        "start-rate-may",
+        "start-rate-september",
+        "completion-rate",
+    ]
+    run_checks(rule_codes=codes, as_of=as_of)
+    top = CheckContext(programme=Programme.objects.get(code="xinjiang"), as_of=as_of).top_supporter_of
+
+    def planted(kind) -> set:
+        return set(PlantedAnomaly.objects.filter(kind=kind).values_list("supporter_id", "year"))
+
+    def found(code) -> set:
+        return set(Finding.objects.filter(rule__code=code, holds=True).values_list("supporter_id", "year"))
+
+    stalled = Project.objects.filter(
+        pk__in=PlantedAnomaly.objects.filter(kind=AnomalyKind.IDLE_BALANCE).values("project_id")
+    )
+    late_years = planted(AnomalyKind.LOW_START_RATE)
+    started_late = [
+        p
+        for p in Project.objects.exclude(status__in=CLOSED_STATUSES).filter(
+            plan_year__in={year for _, year in late_years}
+        )
+        if (top[p.supporter_id].pk, p.plan_year) in late_years
+    ]
+    not_started = {(top[p.supporter_id].pk, p.plan_year) for p in stalled}
+    not_finished = {(top[p.supporter_id].pk, p.planned_end.year) for p in [*stalled, *started_late]}
+
+    for code in ("arrival-rate-june", "arrival-rate-september"):
+        assert found(code) == planted(AnomalyKind.LOW_ARRIVAL_RATE), code
+    for code in ("start-rate-may", "start-rate-september"):
+        assert late_years <= found(code) <= late_years | not_started, code
+    late_finish = planted(AnomalyKind.LOW_COMPLETION_RATE)
+    assert late_finish <= found("completion-rate") <= late_finish | not_finished
+    assert len(planted(AnomalyKind.LOW_ARRIVAL_RATE)) == len(late_years) == len(late_finish) == 3
+
+
+def test_recipients_confirmed_most_arrivals(sf1):
+    from duikou.funds.choices import ConfirmationState
+    from duikou.funds.models import ArrivalConfirmation
+    from duikou.funds.reconciliation import OPEN_Q
+
+    arrivals = LedgerEntry.objects.filter(OPEN_Q, kind="arrived").count()
+    answers = ArrivalConfirmation.objects.count()
+    disputed = ArrivalConfirmation.objects.filter(state=ConfirmationState.DISPUTED).count()
+    assert 0.95 * arrivals <= answers < arrivals
+    assert 0.005 * answers <= disputed <= 0.02 * answers

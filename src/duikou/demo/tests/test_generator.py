@@ -1,5 +1,6 @@
 """The generator at a small scale: deterministic, valid by the models' own rules, polite to existing data."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -103,3 +104,43 @@ def test_generate_command_needs_reference_data():
 
     with pytest.raises(CommandError, match="load-reference"):
         call_command("generate", "--scale", str(SCALE), stdout=StringIO())
+
+
+def test_recipients_have_answered_most_arrivals_the_recent_ones_least(reference):
+    from duikou.funds.choices import ConfirmationState
+    from duikou.funds.models import ArrivalConfirmation
+    from duikou.funds.reconciliation import OPEN_Q
+
+    generate(seed=1)
+
+    arrivals = LedgerEntry.objects.filter(OPEN_Q, kind="arrived")
+    answers = ArrivalConfirmation.objects.all()
+    assert answers.count() == arrivals.filter(confirmation__isnull=False).count()  # only open arrivals
+    old, recent = arrivals.filter(value_date__lt="2025-10-01"), arrivals.filter(value_date__gte="2025-12-01")
+    assert old.filter(confirmation__isnull=True).count() <= 0.03 * old.count()
+    assert recent.filter(confirmation__isnull=False).count() <= 0.6 * recent.count()
+    disputed = answers.filter(state=ConfirmationState.DISPUTED)
+    assert 0 < disputed.count() <= 0.03 * answers.count()
+    for answer in disputed.select_related("entry"):
+        assert 0 < answer.amount_received < answer.entry.amount and answer.reason
+    for answer in answers.select_related("entry")[:300]:
+        answer.full_clean()
+        assert answer.entry.value_date <= answer.decided_at.date() <= datetime.date(2025, 12, 31)
+
+
+def test_the_same_seed_gives_the_same_answers(reference):
+    from duikou.funds.models import ArrivalConfirmation
+
+    def answers():
+        with transaction.atomic():
+            generate(seed=3)
+            result = list(
+                ArrivalConfirmation.objects.order_by(
+                    "entry__project__code", "entry__value_date", "entry__amount"
+                ).values_list("entry__project__code", "state", "amount_received", "decided_at")
+            )
+            transaction.set_rollback(True)
+        return result
+
+    first = answers()
+    assert first and first == answers()
