@@ -9,23 +9,35 @@ construction is local, so a pair is only a candidate when
 - their name cores share enough character bigrams for the pair to reach the threshold at all (the name
   similarity of `scoring.py` bounds the score from above).
 
-An inverted index keyed by (division, bigram, plan year) finds, for each project, the earlier projects of its
-neighbouring divisions and years that share a bigram, counting how many; only pairs that can still reach the
-threshold are scored, and only those the cheap part of the score leaves above it are aligned
-(`scoring.compare_names`). Plain Python dictionaries and frozensets: at SF1 a full scan takes a few seconds
+The last test is a set-similarity join with prefix filtering (Chaudhuri et al., "A primitive operator for
+similarity joins", ICDE 2006; Bayardo et al., "Scaling up all pairs similarity search", WWW 2007). A pair
+can only reach the threshold when it shares at least `required_overlap(floor, s)` bigrams, `s` the size of
+the smaller core (the similarity is at most the containment common / s). Then the smaller core's first
+`s − required + 1` bigrams, in any fixed order, already hold one of them. So bigrams are numbered rarest
+first, projects are taken smallest core first, and only each project's rarest bigrams (its *prefix*) are
+indexed, by (division, bigram, plan year): a project looks up all its bigrams and finds every smaller or
+equal neighbour it can reach, without walking the long lists of common bigrams (中心, 设施, 学校). What the
+lookups find is then counted exactly (a set intersection), and tested as before. The pairs are the same as
+counting every shared bigram of every neighbour; only fewer are looked at.
+
+Plain Python dictionaries and frozensets of small ints: at SF1 a full scan takes about a second
 (bench/duplicates.py), so no numerical library is needed.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from duikou.core.text import normalize_text
 
 from .normalise import Vocabulary, bigrams_of, normalise_name, strip_generic
 from .scoring import MIN_DESCRIPTION_LENGTH, ProjectRecord, lowest_name_similarity
 
+# What `record_from_values` reads: one project's row with its division's and supporter's names (joins; a
+# single project's check and an import's index read these).
 RECORD_FIELDS = (
     "pk",
     "code",
@@ -42,12 +54,29 @@ RECORD_FIELDS = (
     "supporter__name",
     "is_in_plan",
 )
+# What a scan reads of every project: no joins, the divisions and supporters are read once apart (a few
+# hundred rows), and tuples instead of dicts (half the time of `values()` at SF1).
+SCAN_FIELDS = (
+    "pk",
+    "code",
+    "name",
+    "description",
+    "division_id",
+    "plan_year",
+    "category_id",
+    "is_fixed_asset",
+    "supporter_id",
+    "is_in_plan",
+)
+NO_BIGRAMS: frozenset[str] = frozenset()
 
 
 def description_bigrams(description: str) -> frozenset[str]:
-    text = strip_generic("".join(normalize_text(description or "").split()))
+    if not description:  # most projects have none: skip the normalising
+        return NO_BIGRAMS
+    text = strip_generic("".join(normalize_text(description).split()))
     if len(text) < MIN_DESCRIPTION_LENGTH:  # a word or two says nothing
-        return frozenset()
+        return NO_BIGRAMS
     return bigrams_of(text)
 
 
@@ -72,94 +101,151 @@ def record_from_values(values: dict, vocabulary: Vocabulary) -> ProjectRecord:
 
 
 def load_records(queryset, vocabulary: Vocabulary) -> list[ProjectRecord]:
-    """The records of every project in `queryset`, in one query."""
-    return [record_from_values(values, vocabulary) for values in queryset.values(*RECORD_FIELDS).iterator()]
+    """The records of every project in `queryset`: one query of its rows, and the divisions and supporters
+    read once (a name written twice, in another county or year, is normalised once)."""
+    from duikou.geo.models import Division
+    from duikou.parties.models import Organization
+
+    divisions = {
+        pk: (parent_id, name)
+        for pk, parent_id, name in Division.objects.values_list("pk", "parent_id", "name")
+    }
+    supporters = {
+        pk: short_name or name
+        for pk, short_name, name in Organization.objects.values_list("pk", "short_name", "name")
+    }
+    features: dict[str, object] = {}
+    records = []
+    for (
+        pk,
+        code,
+        name,
+        description,
+        division_id,
+        year,
+        category_id,
+        is_fixed_asset,
+        supporter_id,
+        is_in_plan,
+    ) in queryset.values_list(*SCAN_FIELDS).iterator(chunk_size=5000):
+        name_features = features.get(name)
+        if name_features is None:
+            name_features = features[name] = normalise_name(name, vocabulary)
+        parent_id, division_name = divisions[division_id]
+        records.append(
+            ProjectRecord(
+                pk=pk,
+                code=code,
+                name=name,
+                features=name_features,
+                division_id=division_id,
+                division_parent_id=parent_id,
+                division_name=division_name,
+                plan_year=year,
+                category_id=category_id,
+                is_fixed_asset=is_fixed_asset,
+                supporter_id=supporter_id,
+                supporter_name=supporters.get(supporter_id),
+                is_in_plan=is_in_plan,
+                description_bigrams=description_bigrams(description),
+            )
+        )
+    return records
 
 
-class CandidateIndex:
-    """Records indexed by (division, plan year, bigram); `add` one, `neighbours` of one.
+def required_overlap(floor: float, size: int) -> int:
+    """The fewest bigrams a pair must share to reach the name similarity `floor` when the smaller core has
+    `size` bigrams (the similarity is at most the containment common / size); at least one.
 
-    Args:
-        year_window: how many plan years apart two projects may be.
-        children: division id → ids of its child divisions (a prefecture's counties).
+    A hair below the product, so that float rounding never drops a pair the exact test lets through.
     """
+    return max(1, math.ceil(floor * size - 1e-9))
 
-    def __init__(self, *, year_window: int, children: dict[int, list[int]]):
-        self.year_window = year_window
-        self.children = children
-        self.records: list[ProjectRecord] = []
-        self.sizes: list[int] = []
-        # (division, bigram) → plan year → positions: most (division, bigram) lookups miss, and a miss
-        # costs one lookup instead of one per year of the window.
-        self.postings: dict[tuple[int, str], dict[int, list[int]]] = {}
 
-    def add(self, record: ProjectRecord) -> int:
-        position = len(self.records)
-        self.records.append(record)
-        self.sizes.append(len(record.features.bigrams))
-        for bigram in record.features.bigrams:
-            by_year = self.postings.setdefault((record.division_id, bigram), {})
-            by_year.setdefault(record.plan_year, []).append(position)
-        return position
+def bigram_codes(records: list[ProjectRecord]) -> list[tuple[int, ...]]:
+    """Each record's core bigrams as ints, rarest bigram first (0 is the rarest among `records`)."""
+    frequency = Counter(chain.from_iterable(record.features.bigrams for record in records))
+    code_of = {bigram: code for code, bigram in enumerate(sorted(frequency, key=lambda b: (frequency[b], b)))}
+    by_core: dict[str, tuple[int, ...]] = {}  # cores recur (安居富民房 in every county): encoded once
+    codes = []
+    for record in records:
+        core = record.features.core
+        encoded = by_core.get(core)
+        if encoded is None:
+            encoded = by_core[core] = tuple(sorted(code_of[bigram] for bigram in record.features.bigrams))
+        codes.append(encoded)
+    return codes
 
-    def neighbour_divisions(self, record: ProjectRecord) -> list[int]:
-        """The record's division, its parent (a county's prefecture), its children (a prefecture's)."""
-        divisions = [record.division_id, *self.children.get(record.division_id, ())]
-        if record.division_parent_id is not None:
-            divisions.append(record.division_parent_id)
-        return divisions
 
-    def shared_bigrams(self, record: ProjectRecord) -> dict[int, int]:
-        """Position of each indexed record in the record's neighbourhood → bigrams shared with it."""
-        counts: dict[int, int] = defaultdict(int)
-        postings = self.postings
-        years = range(record.plan_year - self.year_window, record.plan_year + self.year_window + 1)
-        for division in self.neighbour_divisions(record):
-            for bigram in record.features.bigrams:
-                by_year = postings.get((division, bigram))
-                if by_year is None:
-                    continue
-                for year in years:
-                    for position in by_year.get(year, ()):
-                        counts[position] += 1
-        return counts
-
-    def candidates(self, record: ProjectRecord, threshold: float) -> Iterator[ProjectRecord]:
-        """Indexed records whose name similarity with `record` (from the shared counts) lets the pair reach
-        `threshold`."""
-        size = len(record.features.bigrams)
-        if not size:
-            return
-        floor = lowest_name_similarity(threshold, has_descriptions=False)
-        floor_with_descriptions = lowest_name_similarity(threshold, has_descriptions=True)
-        records, sizes = self.records, self.sizes
-        for position, common in self.shared_bigrams(record).items():
-            other_size = sizes[position]
-            smaller = size if size < other_size else other_size
-            # The similarity is at most the containment common / smaller: most pairs stop here.
-            if common < floor_with_descriptions * smaller:
-                continue
-            other = records[position]
-            similarity = (2 * common / (size + other_size) + common / smaller) / 2
-            if similarity < floor and not (
-                similarity >= floor_with_descriptions
-                and record.description_bigrams
-                and other.description_bigrams
-            ):
-                continue
-            if other.pk != record.pk:
-                yield other
+def neighbour_divisions(record: ProjectRecord, children: dict[int, list[int]]) -> list[int]:
+    """The record's division, its parent (a county's prefecture), its children (a prefecture's)."""
+    divisions = [record.division_id, *children.get(record.division_id, ())]
+    if record.division_parent_id is not None:
+        divisions.append(record.division_parent_id)
+    return divisions
 
 
 def candidate_pairs(
     records: Iterable[ProjectRecord], *, year_window: int, threshold: float, children: dict[int, list[int]]
 ) -> Iterator[tuple[ProjectRecord, ProjectRecord]]:
-    """Every candidate pair among `records` once, the earlier-indexed record first."""
-    index = CandidateIndex(year_window=year_window, children=children)
-    for record in records:
-        for other in index.candidates(record, threshold):
-            yield other, record
-        index.add(record)
+    """Every pair among `records` in one neighbourhood whose name similarity lets it reach `threshold`,
+    once, the record earlier in `records` first (the module docstring tells how)."""
+    records = list(records)
+    codes = bigram_codes(records)
+    sets = {}  # one frozenset per distinct core, for the exact count
+    code_sets = [sets.setdefault(encoded, frozenset(encoded)) for encoded in codes]
+    floor = lowest_name_similarity(threshold, has_descriptions=False)
+    floor_with_descriptions = lowest_name_similarity(threshold, has_descriptions=True)
+    # division → bigram code → plan year → positions of the records whose prefix holds the bigram.
+    prefixes: dict[int, dict[int, dict[int, list[int]]]] = defaultdict(dict)
+    smallest_first = sorted(
+        (position for position, encoded in enumerate(codes) if encoded), key=lambda p: len(codes[p])
+    )
+    for position in smallest_first:
+        record, encoded = records[position], codes[position]
+        size = len(encoded)
+        found = _indexed_neighbours(record, encoded, prefixes, year_window, children)
+        if found:
+            mine = code_sets[position]
+            has_description = bool(record.description_bigrams)
+            for other_position in found:
+                other = records[other_position]
+                other_size = len(codes[other_position])  # ≤ size: smaller cores are indexed first
+                common = len(mine & code_sets[other_position])
+                if common < floor_with_descriptions * other_size:
+                    continue
+                similarity = (2 * common / (size + other_size) + common / other_size) / 2
+                if similarity < floor and not (
+                    similarity >= floor_with_descriptions and has_description and other.description_bigrams
+                ):
+                    continue
+                if other.pk == record.pk:
+                    continue
+                yield (other, record) if other_position < position else (record, other)
+        own_floor = floor_with_descriptions if record.description_bigrams else floor
+        by_bigram = prefixes[record.division_id]
+        for code in encoded[: size - required_overlap(own_floor, size) + 1]:
+            by_bigram.setdefault(code, {}).setdefault(record.plan_year, []).append(position)
+
+
+def _indexed_neighbours(record, encoded, prefixes, year_window: int, children) -> set[int]:
+    """Positions of the indexed records of the record's neighbourhood and years whose prefix holds one of
+    the record's bigrams."""
+    found: set[int] = set()
+    years = range(record.plan_year - year_window, record.plan_year + year_window + 1)
+    for division in neighbour_divisions(record, children):
+        by_bigram = prefixes.get(division)
+        if by_bigram is None:
+            continue
+        for code in encoded:
+            by_year = by_bigram.get(code)
+            if by_year is None:
+                continue
+            for year in years:
+                positions = by_year.get(year)
+                if positions is not None:
+                    found.update(positions)
+    return found
 
 
 def division_children() -> dict[int, list[int]]:

@@ -25,8 +25,10 @@ but do not change the score, except a different category or asset type, which lo
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .normalise import NUMERAL_CHARS, NameFeatures
 
@@ -190,7 +192,28 @@ def compare_names(first: NameFeatures, second: NameFeatures) -> tuple[list[dict]
             }
         )
     # The cores: generic words would break the common ending (…楼建设项目 ↔ …综合楼工程).
-    a_text, b_text = first.core, second.core
+    core_reasons, replaced_words = core_differences(
+        first.core, second.core, bool(first.places or second.places)
+    )
+    reasons.extend(map(dict, core_reasons))  # copies: the memo's own stay as they are
+    if any(reason["code"] in Reason.CONFLICTS for reason in reasons):
+        factor *= CONFLICT_FACTOR
+    if replaced_words:
+        factor *= max(REPLACED_WORD_FACTOR**replaced_words, REPLACED_WORD_FLOOR)
+    return reasons, factor
+
+
+# Cores recur (the same facility written the same way in many counties and years): a scan meets the same two
+# cores again and again, and their reading depends on nothing else. 2**16 pairs are a few MB.
+@functools.lru_cache(maxsize=2**16)
+def core_differences(a_text: str, b_text: str, has_places: bool) -> tuple[tuple[dict, ...], int]:
+    """What differs between two name cores, as reasons, and how many of them are replaced words.
+
+    Args:
+        a_text, b_text: the two cores (`NameFeatures.core`).
+        has_places: whether either name names a known place (then an unknown "…县" is another place).
+    """
+    reasons: list[dict] = []
     replaced_words = 0
     for tag, a_start, a_end, b_start, b_end in differences(a_text, b_text):
         a_part, b_part = a_text[a_start:a_end], b_text[b_start:b_end]
@@ -204,7 +227,7 @@ def compare_names(first: NameFeatures, second: NameFeatures) -> tuple[list[dict]
                     "b": _town(b_text, b_start, b_end),
                 }
             )
-        elif _is_unknown_place(a_part or b_part) and (first.places or second.places):
+        elif _is_unknown_place(a_part or b_part) and has_places:
             # A county or town the vocabulary does not know, where the other name names a known place.
             reasons.append({"code": Reason.OTHER_PLACE, "a": a_part, "b": b_part})
         elif tag == "replace":
@@ -212,11 +235,7 @@ def compare_names(first: NameFeatures, second: NameFeatures) -> tuple[list[dict]
             reasons.append({"code": Reason.REPLACED_WORD, "a": a_part, "b": b_part})
         else:
             reasons.append({"code": Reason.ADDED_WORD, "a": a_part, "b": b_part})
-    if any(reason["code"] in Reason.CONFLICTS for reason in reasons):
-        factor *= CONFLICT_FACTOR
-    if replaced_words:
-        factor *= max(REPLACED_WORD_FACTOR**replaced_words, REPLACED_WORD_FLOOR)
-    return reasons, factor
+    return tuple(reasons), replaced_words
 
 
 def _is_unknown_place(text: str) -> bool:
@@ -242,6 +261,93 @@ def _town(text: str, start: int, end: int) -> str:
     return text[start:end]
 
 
+class Assessment(NamedTuple):
+    """A pair's score and kind, before its reasons are written out: what a scan needs to leave it out.
+
+    Attributes:
+        name_similarity: of the two names' cores.
+        description_similarity: of the descriptions; None unless both projects have one.
+        score: the pair's score, rounded to three places.
+        kind: a `Kind`.
+        differences: the names' differences (reasons); None when the pair was left early (`minimum`).
+    """
+
+    name_similarity: float
+    description_similarity: float | None
+    score: float
+    kind: str
+    differences: list[dict] | None
+
+
+def _is_recurring(first: ProjectRecord, second: ProjectRecord) -> bool:
+    """Two activities that build nothing, in different plan years: a yearly training is not built twice."""
+    return not first.is_fixed_asset and not second.is_fixed_asset and first.plan_year != second.plan_year
+
+
+def assess_pair(first: ProjectRecord, second: ProjectRecord, *, minimum: float = 0.0) -> Assessment:
+    """Score two projects already known to be neighbours, without writing out the reasons (`score_pair`).
+
+    A scan assesses tens of thousands of candidate pairs and reports a few thousand: only the reported
+    ones need their reasons (`pair_reasons`).
+    """
+    a, b = first.features, second.features
+    name = name_similarity(a.bigrams, b.bigrams)
+    similarity, description = name, None
+    if first.description_bigrams and second.description_bigrams:
+        description = name_similarity(first.description_bigrams, second.description_bigrams)
+        similarity = (1 - DESCRIPTION_WEIGHT) * similarity + DESCRIPTION_WEIGHT * description
+    factor = 1.0
+    if first.category_id != second.category_id:
+        factor *= CATEGORY_FACTOR
+    if first.is_fixed_asset != second.is_fixed_asset:
+        factor *= ASSET_TYPE_FACTOR
+    kind = Kind.PHASE if (a.phase or 1) != (b.phase or 1) else Kind.DUPLICATE
+    if _is_recurring(first, second):
+        kind = Kind.DISTINCT
+    if minimum and (kind == Kind.DISTINCT or similarity * factor < minimum):
+        return Assessment(name, description, round(similarity * factor, 3), kind, None)
+    differences, name_factor = compare_names(a, b)
+    if any(reason["code"] in Reason.CONFLICTS for reason in differences):
+        kind = Kind.DISTINCT
+    return Assessment(name, description, round(similarity * factor * name_factor, 3), kind, differences)
+
+
+def pair_reasons(first: ProjectRecord, second: ProjectRecord, assessment: Assessment) -> list[dict]:
+    """The reasons of an assessed pair, in the order they are shown: what the pair shares and what differs,
+    then how the names differ."""
+    reasons: list[dict] = [{"code": Reason.SIMILAR_NAME, "value": round(assessment.name_similarity, 2)}]
+    if assessment.description_similarity is not None:
+        reasons.append(
+            {"code": Reason.SIMILAR_DESCRIPTION, "value": round(assessment.description_similarity, 2)}
+        )
+    if first.division_id == second.division_id:
+        reasons.append({"code": Reason.SAME_DIVISION, "a": first.division_name})
+    else:
+        reasons.append({"code": Reason.PARENT_DIVISION, "a": first.division_name, "b": second.division_name})
+    reasons.append({"code": Reason.YEARS, "a": first.plan_year, "b": second.plan_year})
+    if first.category_id == second.category_id:
+        reasons.append({"code": Reason.SAME_CATEGORY})
+    else:
+        reasons.append({"code": Reason.OTHER_CATEGORY})
+    if first.is_fixed_asset != second.is_fixed_asset:
+        reasons.append({"code": Reason.OTHER_ASSET_TYPE})
+    if first.supporter_id != second.supporter_id:
+        reasons.append(
+            {"code": Reason.OTHER_SUPPORTER, "a": first.supporter_name, "b": second.supporter_name}
+        )
+    else:
+        reasons.append({"code": Reason.SAME_SUPPORTER, "a": first.supporter_name})
+    if first.is_in_plan != second.is_in_plan:
+        reasons.append({"code": Reason.OTHER_CHANNEL, "a": first.is_in_plan, "b": second.is_in_plan})
+    a_phase, b_phase = first.features.phase or 1, second.features.phase or 1
+    if a_phase != b_phase:
+        reasons.append({"code": Reason.PHASE, "a": a_phase, "b": b_phase})
+    if _is_recurring(first, second):
+        reasons.append({"code": Reason.RECURRING_ACTIVITY})
+    reasons.extend(assessment.differences or ())
+    return reasons
+
+
 def score_pair(first: ProjectRecord, second: ProjectRecord, *, minimum: float = 0.0) -> PairScore:
     """Score two projects already known to be neighbours (same or parent division, years in the window).
 
@@ -254,46 +360,7 @@ def score_pair(first: ProjectRecord, second: ProjectRecord, *, minimum: float = 
     Returns:
         The score with its kind and reasons; `kind` is `Kind.PHASE` when only the phase tells them apart.
     """
-    a, b = first.features, second.features
-    similarity = name_similarity(a.bigrams, b.bigrams)
-    reasons: list[dict] = [{"code": Reason.SIMILAR_NAME, "value": round(similarity, 2)}]
-    if first.description_bigrams and second.description_bigrams:
-        description = name_similarity(first.description_bigrams, second.description_bigrams)
-        similarity = (1 - DESCRIPTION_WEIGHT) * similarity + DESCRIPTION_WEIGHT * description
-        reasons.append({"code": Reason.SIMILAR_DESCRIPTION, "value": round(description, 2)})
-    factor = 1.0
-    if first.division_id == second.division_id:
-        reasons.append({"code": Reason.SAME_DIVISION, "a": first.division_name})
-    else:
-        reasons.append({"code": Reason.PARENT_DIVISION, "a": first.division_name, "b": second.division_name})
-    reasons.append({"code": Reason.YEARS, "a": first.plan_year, "b": second.plan_year})
-    if first.category_id == second.category_id:
-        reasons.append({"code": Reason.SAME_CATEGORY})
-    else:
-        factor *= CATEGORY_FACTOR
-        reasons.append({"code": Reason.OTHER_CATEGORY})
-    if first.is_fixed_asset != second.is_fixed_asset:
-        factor *= ASSET_TYPE_FACTOR
-        reasons.append({"code": Reason.OTHER_ASSET_TYPE})
-    if first.supporter_id != second.supporter_id:
-        reasons.append(
-            {"code": Reason.OTHER_SUPPORTER, "a": first.supporter_name, "b": second.supporter_name}
-        )
-    else:
-        reasons.append({"code": Reason.SAME_SUPPORTER, "a": first.supporter_name})
-    if first.is_in_plan != second.is_in_plan:
-        reasons.append({"code": Reason.OTHER_CHANNEL, "a": first.is_in_plan, "b": second.is_in_plan})
-    kind = Kind.DUPLICATE
-    if (a.phase or 1) != (b.phase or 1):
-        kind = Kind.PHASE
-        reasons.append({"code": Reason.PHASE, "a": a.phase or 1, "b": b.phase or 1})
-    if not first.is_fixed_asset and not second.is_fixed_asset and first.plan_year != second.plan_year:
-        kind = Kind.DISTINCT
-        reasons.append({"code": Reason.RECURRING_ACTIVITY})
-    if minimum and (kind == Kind.DISTINCT or similarity * factor < minimum):
-        return PairScore(score=round(similarity * factor, 3), kind=kind, reasons=reasons)
-    differences, name_factor = compare_names(a, b)
-    reasons.extend(differences)
-    if any(reason["code"] in Reason.CONFLICTS for reason in differences):
-        kind = Kind.DISTINCT
-    return PairScore(score=round(similarity * factor * name_factor, 3), kind=kind, reasons=reasons)
+    assessment = assess_pair(first, second, minimum=minimum)
+    return PairScore(
+        score=assessment.score, kind=assessment.kind, reasons=pair_reasons(first, second, assessment)
+    )
