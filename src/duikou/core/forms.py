@@ -11,11 +11,15 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
+from django.forms.utils import ErrorDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .filtersets import style_form
 from .money import WAN, AmountParseError, parse_amount
+from .scoping import check_writable, is_scoped, offered_choices, referable, scope_field
 
 AMOUNT_EXAMPLES = "“1.2亿”“3,000万元”“120000元”"
 
@@ -51,18 +55,65 @@ class AmountField(forms.CharField):
         return value
 
 
+class OfferedChoices(ModelChoiceIterator):
+    """A select's options from a narrower queryset than the one its field validates against."""
+
+    def __init__(self, field, queryset):
+        super().__init__(field)
+        self.queryset = queryset
+
+
+def narrow_choices(fields, model, user) -> None:
+    """Narrow every reference among `fields` to what `user` may write into a `model` row (issue 5 follow-up).
+
+    - A reference to a scoped model (a project typed by its code, a plan) finds only rows the user may see:
+      another supporter's project is "no such project", never a sign that it exists.
+    - The reference that places the row in a scope (the supporter for a supporter's member, the division
+      for a recipient's) offers only the user's own. It still accepts any: such a choice, posted by hand,
+      is refused by the scope's own check (`BaseModelForm`, the services), which says why.
+
+    Fields without a `queryset` are left alone; so is everything when there is no user (a command).
+    """
+    if user is None:
+        return
+    for name, field in fields.items():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        if is_scoped(queryset.model):
+            field.queryset = referable(queryset, user)
+        offered = offered_choices(model, name, field.queryset, user)
+        if offered is not field.queryset and isinstance(field, forms.ModelChoiceField):
+            field.widget.choices = OfferedChoices(field, offered)
+
+
 class StyledFormMixin:
-    """Knows the acting user, wears the page's styles, and marks fields with errors red.
+    """Knows the acting user, offers only the choices the user may write, wears the page's styles, and marks
+    fields with errors red.
+
+    A form declares the querysets of its references in `choice_querysets` (name → a function returning the
+    queryset), not in `__init__`: they are set first, then narrowed to the user's scope (`narrow_choices`).
+    A plain form that writes a scoped model through a service names it in `scoped_model`.
 
     Args:
-        user: who fills the form in (views pass `request.user`); forms narrow
-            their choices with it once roles land (issue 5).
+        user: who fills the form in (views pass `request.user`).
     """
+
+    choice_querysets: dict = {}
+    scoped_model = None
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        for name, queryset in self.choice_querysets.items():
+            self.fields[name].queryset = queryset()
+        narrow_choices(self.fields, self.written_model(), user)
         style_form(self, small=False)
+
+    def written_model(self):
+        """The model whose rows this form writes (a ModelForm's own, or `scoped_model`)."""
+        meta = getattr(self, "_meta", None)
+        return self.scoped_model or getattr(meta, "model", None)
 
     def full_clean(self):
         super().full_clean()
@@ -82,11 +133,28 @@ class BaseModelForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.is_out_of_scope = False
         last_updated = getattr(self.instance, "last_updated", None) if self.instance.pk else None
         if last_updated is not None:
             self.fields[LOADED_VERSION] = forms.CharField(
                 widget=forms.HiddenInput, required=False, initial=last_updated.isoformat()
             )
+
+    def _post_clean(self):
+        """The model's checks, then the scope's: an object the user would put outside their scope gets the
+        scope's refusal alone. The model's messages are dropped then — a uniqueness or plan message could
+        name another supporter's row — and subclasses skip their own checks (`is_out_of_scope`)."""
+        errors_before = ErrorDict(
+            {name: errors.copy() for name, errors in self._errors.items()}, renderer=self.renderer
+        )
+        super()._post_clean()
+        try:
+            check_writable(self.instance, self.user)
+        except ValidationError as error:
+            self.is_out_of_scope = True
+            self._errors = errors_before
+            field = scope_field(type(self.instance), self.user)
+            self.add_error(field if field in self.fields else None, error)
 
     def loaded_version(self):
         """The `last_updated` the editor saw: from the page, else (a client that sent none) the one this

@@ -182,6 +182,77 @@ def in_scope(obj, user) -> bool:
     return model._base_manager.filter(q, pk=obj.pk).exists()
 
 
+def check_writable(obj, user) -> None:
+    """Refuse, before anything else is checked, a write that would put `obj` (unsaved, or changed and not yet
+    saved) outside `user`'s scope, as far as its own attributes tell (`AccessRule.contains`).
+
+    It comes first so that no later check names a row of another scope in its message: a closed period of
+    another supporter's books, its issued annual plan, its project with the same code. The re-check after
+    the save (`check_in_scope`) still decides what the attributes cannot tell. No user: a command.
+
+    Raises:
+        ValidationError: with code "out_of_scope".
+    """
+    if user is None:
+        return
+    scope = access_scope(user)
+    if scope.everything:
+        return
+    path = scope_field(type(obj), user)
+    if path is not None and getattr(obj, f"{path}_id", None) is None:
+        return  # left blank: the model's own check says it is required
+    rule = rule_of(type(obj))
+    if rule is None or rule.contains(obj, scope) is False:
+        raise out_of_scope_error(obj)
+
+
+def scope_field(model, user) -> str | None:
+    """The field of `model` that places its rows in `user`'s scope (the supporter for a supporter's member,
+    the division for a recipient's), when it is a plain reference: where a refusal out of scope is shown."""
+    scope, rule = access_scope(user), rule_of(model)
+    if rule is None or scope.everything:
+        return None
+    path = rule.supporter if scope.is_supporter else rule.division if scope.is_recipient else None
+    return path if path and "__" not in path else None
+
+
+def is_scoped(model) -> bool:
+    """Whether `model`'s rows are narrowed by a scope (a project, an entry), not reference data."""
+    rule = rule_of(model)
+    return rule is None or not rule.is_public
+
+
+def referable(queryset, user):
+    """The rows of `queryset` that a reference written by `user` may name: of a scoped model (a project, a
+    plan, an entry), those the user may see, so that another supporter's object is answered like a missing
+    one; reference data (supporters, divisions, programmes) whole."""
+    return restrict(queryset, user, "view") if is_scoped(queryset.model) else queryset
+
+
+def offered_choices(model, field_name: str, queryset, user):
+    """The rows a form (or the API) offers for `model`'s reference `field_name` to `user`: `referable` ones,
+    and, where the field is the one that places a `model` row in a scope, only those of the user's scope —
+    a supporter's member picks among its own supporters, a recipient's among its divisions. A field of the
+    rule that the user's scope does not reach through (a recipient's supporter) offers every row, unless no
+    field of the rule reaches the scope: then nothing can be written and nothing is offered.
+
+    Returns `queryset` itself when nothing is narrowed.
+    """
+    queryset = referable(queryset, user)
+    scope = access_scope(user)
+    rule = rule_of(model) if model is not None else None
+    if scope.everything or rule is None or rule.is_public:
+        return queryset
+    if field_name not in (rule.supporter, rule.division):
+        return queryset
+    ids = {rule.supporter: scope.supporter_ids, rule.division: scope.division_ids}
+    if ids[field_name] is not None:
+        return queryset.filter(pk__in=sorted(ids[field_name]))
+    if any(path and ids[path] is not None for path in ids):
+        return queryset
+    return queryset.none()
+
+
 def out_of_scope_error(obj=None) -> ValidationError:
     return ValidationError(
         _("超出您的数据范围：您所在单位不能录入或修改其他单位的数据。"), code="out_of_scope"

@@ -12,10 +12,13 @@ from duikou.programmes.models import Programme
 from duikou.projects.forms import ProjectCodeField
 
 from .choices import EntryKind
+from .models import LedgerEntry, PeriodLock
 
 
 class LedgerEntryForm(BaseForm):
     """One posting. With a project, the programme, supporter and division are the project's."""
+
+    scoped_model = LedgerEntry  # its choices are narrowed to what the user may post (core.forms)
 
     project = ProjectCodeField(
         required=False, help_text=_("尚未分配到项目的资金可不填，但须填支援方和受援地")
@@ -75,6 +78,8 @@ class DisputeArrivalForm(BaseForm):
 
 class ClosePeriodForm(BaseForm):
     """Close a month (or a whole year, month left empty) to postings dated inside it."""
+
+    scoped_model = PeriodLock
 
     programme = forms.ModelChoiceField(label=_("援助计划"), queryset=Programme.objects.all())
     supporter = forms.ModelChoiceField(

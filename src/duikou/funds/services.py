@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.core.money import format_amount, yuan_of_sum
-from duikou.core.scoping import check_in_scope
+from duikou.core.scoping import check_in_scope, check_writable
 from duikou.programmes.models import Programme
 from duikou.projects.models import Project
 
@@ -54,8 +54,10 @@ def post_entry(*, acting_user=None, **fields) -> LedgerEntry:
         fields.setdefault("division", project.division)
     if "value_date" in fields and "fiscal_year" not in fields:
         fields["fiscal_year"] = fields["value_date"].year
-    _lock_project(project.pk if project is not None else None)
     entry = LedgerEntry(**fields)
+    # Scope first: the model's checks name what they compare with (another supporter's closed period).
+    check_writable(entry, acting_user)
+    _lock_project(project.pk if project is not None else None)
     entry.full_clean()
     _save_entry(entry)
     check_in_scope(entry, acting_user)  # another supporter's books: refused, and the posting rolled back

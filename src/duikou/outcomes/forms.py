@@ -27,10 +27,10 @@ class MeasurementForm(BaseModelForm):
         ]
         widgets = {"comments": forms.Textarea(attrs={"rows": 2})}
 
+    choice_querysets = {"supporter": supporter_choices, "division": division_choices}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["supporter"].queryset = supporter_choices()
-        self.fields["division"].queryset = division_choices()
         # With a project, its supporter and division are implied; the model checks they agree.
         self.fields["supporter"].required = False
         self.fields["division"].required = False

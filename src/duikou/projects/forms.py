@@ -20,7 +20,9 @@ from .plans.services import ADJUST_PERMISSION, plan_of, record_adjustment
 class ProjectCodeField(forms.CharField):
     """A project named by its code (what officers have on paper); cleans to the Project.
 
-    A select of forty thousand projects would not load on an intranet PC; the code is unique.
+    A select of forty thousand projects would not load on an intranet PC; the code is unique. The form
+    narrows `queryset` to the projects the user may see (`core.forms.narrow_choices`): another supporter's
+    code is answered like one that does not exist.
     """
 
     def __init__(self, **kwargs):
@@ -28,14 +30,13 @@ class ProjectCodeField(forms.CharField):
         # No max_length: its validator would run on the cleaned Project, not on the text.
         super().__init__(**kwargs)
         self.widget.attrs["maxlength"] = Project._meta.get_field("code").max_length
+        self.queryset = Project.objects.select_related("programme", "supporter", "division")
 
     def to_python(self, value):
         code = super().to_python(value).strip()
         if not code:
             return None
-        project = (
-            Project.objects.select_related("programme", "supporter", "division").filter(code=code).first()
-        )
+        project = self.queryset.filter(code=code).first()
         if project is None:
             raise forms.ValidationError(_("没有编号为“{code}”的项目。").format(code=code), code="unknown")
         return project
@@ -114,10 +115,10 @@ class ProjectForm(BaseModelForm):
         ]
         widgets = {"comments": forms.Textarea(attrs={"rows": 3})}
 
+    choice_querysets = {"supporter": supporter_choices, "division": division_choices}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["supporter"].queryset = supporter_choices()
-        self.fields["division"].queryset = division_choices()
         if not self.instance.pk:
             self.fields["plan_year"].initial = datetime.date.today().year
         self.plan_impact = PlanImpact()
@@ -145,6 +146,8 @@ class ProjectForm(BaseModelForm):
                 self._errors["total_investment"] = self.error_class(own_messages)
             else:
                 del self._errors["total_investment"]
+        if self.is_out_of_scope:
+            return  # the scope's refusal alone: the plan's and the duplicates' would name another's rows
         self._check_plan()
         if not self._errors:
             self._check_duplicates()

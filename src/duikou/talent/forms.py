@@ -32,10 +32,7 @@ class AssignmentForm(BaseModelForm):
         ]
         widgets = {"comments": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["supporter"].queryset = supporter_choices()
-        self.fields["host_division"].queryset = division_choices()
+    choice_querysets = {"supporter": supporter_choices, "host_division": division_choices}
 
 
 class EndAssignmentForm(BaseForm):

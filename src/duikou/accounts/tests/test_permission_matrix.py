@@ -317,8 +317,9 @@ def outcome(response):
 
 
 def walk(patterns, namespace=None):
-    """(name, keyword arguments) of every named URL pattern, the admin's left out (admin.site is for
-    platform administrators only: `test_the_admin_is_for_staff_only`)."""
+    """(name, keyword arguments) of every named URL pattern, the admin's left out (the admin site is for staff
+    whose scope is everything: `test_the_admin_site_is_for_staff_whose_scope_is_everything` in
+    test_scoped_choices.py)."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             inner = pattern.namespace

@@ -19,10 +19,13 @@ class AnnualPlanForm(BaseModelForm):
         fields = ["programme", "supporter", "year", "description", "comments"]
         widgets = {"comments": forms.Textarea(attrs={"rows": 3})}
 
+    choice_querysets = {
+        "supporter": lambda: Organization.objects.top_level_supporters().order_by("name"),
+        "programme": lambda: Programme.objects.order_by("code"),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["supporter"].queryset = Organization.objects.top_level_supporters().order_by("name")
-        self.fields["programme"].queryset = Programme.objects.order_by("code")
         if not self.instance.pk:
             self.fields["year"].initial = timezone.localdate().year + 1  # plans are drafted in November
 
