@@ -13,6 +13,7 @@ aliases), never from a word list here, so a new county or supporter city is reco
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -75,8 +76,33 @@ def chinese_number(text: str) -> int | None:
 
 
 def _alternation(words) -> re.Pattern | None:
-    unique = sorted({word for word in words if word}, key=lambda word: (-len(word), word))
-    return re.compile("|".join(map(re.escape, unique))) if unique else None
+    """A pattern matching any of `words`, the longest where several start at one place.
+
+    Written as a trie (喀什地区莎车县|喀什地区|喀什 → 喀什(?:地区(?:莎车县)?)?): Python's regex engine tries
+    an alternation's branches one by one at every character, and the few hundred place names made that a
+    third of normalising a name; the trie reads each character once. Its optional parts are greedy, so it
+    tries the longest match first and, when what follows refuses it, the shorter ones — the order of the
+    longest-first alternation it replaces.
+    """
+    unique = {word for word in words if word}
+    if not unique:
+        return None
+    trie: dict = {}
+    for word in unique:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return re.compile(_trie_pattern(trie))
+
+
+def _trie_pattern(node: dict) -> str:
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    single_character = len(branches) == 1 and len(branches[0]) == 1
+    body = branches[0] if single_character else "(?:" + "|".join(branches) + ")"
+    return body + ("?" if "" in node else "")
 
 
 @dataclass(frozen=True)
@@ -156,6 +182,10 @@ def bigrams_of(text: str) -> frozenset[str]:
     return frozenset(map(str.__add__, text, text[1:]))
 
 
+# Cores recur far more than names do (教学楼 of every school, 安居富民房 of every village): one set each.
+core_bigrams = functools.lru_cache(maxsize=2**16)(bigrams_of)
+
+
 _GENERIC = _alternation(GENERIC_WORDS)
 
 
@@ -202,7 +232,7 @@ def normalise_name(name: str, vocabulary: Vocabulary) -> NameFeatures:
         text=text,
         local=local,
         core=core,
-        bigrams=bigrams_of(core),
+        bigrams=core_bigrams(core),
         phase=phase,
         years=frozenset(years),
         places=frozenset(places),

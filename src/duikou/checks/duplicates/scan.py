@@ -13,8 +13,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .index import RECORD_FIELDS, candidate_pairs, division_children, load_records, record_from_values
-from .normalise import Vocabulary, normalise_name
-from .scoring import Assessment, Kind, PairScore, ProjectRecord, assess_pair, pair_reasons, score_pair
+from .normalise import Vocabulary, core_bigrams, normalise_name
+from .scoring import (
+    Assessment,
+    Kind,
+    PairScore,
+    ProjectRecord,
+    assess_pair,
+    core_differences,
+    pair_reasons,
+    score_pair,
+)
 
 DEFAULT_THRESHOLD = 0.7  # measured on the planted set (docs/decisions/0007-duplicate-detection.md)
 DEFAULT_YEAR_WINDOW = 2  # plan years apart; a duplicate planned three years later is rare, and reviewable
@@ -110,6 +119,13 @@ def scan(
                 found.append(Candidate(first, second, result))
     found.sort(key=lambda candidate: (-candidate.score, candidate.first.code, candidate.second.code))
     return found
+
+
+def clear_memos() -> None:
+    """Forget what scans remember between them (the cores' bigrams and differences): the benchmark times
+    each scan from cold, as the first scan of a process."""
+    core_bigrams.cache_clear()
+    core_differences.cache_clear()
 
 
 @contextmanager

@@ -176,38 +176,48 @@ def _has_number(text: str) -> bool:
 
 def compare_names(first: NameFeatures, second: NameFeatures) -> tuple[list[dict], float]:
     """The differences between two names (reasons) and the factor they put on the score."""
-    reasons: list[dict] = []
-    factor = 1.0
+    differences, factor, _has_conflict = _name_differences(first, second)
+    return [dict(reason) for reason in differences], factor
+
+
+def _name_differences(first: NameFeatures, second: NameFeatures) -> tuple[tuple[dict, ...], float, bool]:
+    """`compare_names` for a scan: the reasons (shared with the memo: read them, copy them to keep them),
+    the factor, and whether one of them is a conflict."""
+    reasons: tuple[dict, ...] = ()
+    has_conflict = False
     if first.years and second.years and first.years.isdisjoint(second.years):
-        reasons.append(
-            {"code": Reason.OTHER_YEAR_IN_NAME, "a": _years(first.years), "b": _years(second.years)}
-        )
-    extra_first, extra_second = first.places - second.places, second.places - first.places
-    if extra_first and extra_second and not _overlap(extra_first, extra_second):
-        reasons.append(
-            {
-                "code": Reason.OTHER_PLACE,
-                "a": "、".join(sorted(extra_first)),
-                "b": "、".join(sorted(extra_second)),
-            }
-        )
+        reasons += ({"code": Reason.OTHER_YEAR_IN_NAME, "a": _years(first.years), "b": _years(second.years)},)
+        has_conflict = True
+    if first.places != second.places:
+        extra_first, extra_second = first.places - second.places, second.places - first.places
+        if extra_first and extra_second and not _overlap(extra_first, extra_second):
+            reasons += (
+                {
+                    "code": Reason.OTHER_PLACE,
+                    "a": "、".join(sorted(extra_first)),
+                    "b": "、".join(sorted(extra_second)),
+                },
+            )
+            has_conflict = True
     # The cores: generic words would break the common ending (…楼建设项目 ↔ …综合楼工程).
-    core_reasons, replaced_words = core_differences(
+    core_reasons, replaced_words, core_conflict = core_differences(
         first.core, second.core, bool(first.places or second.places)
     )
-    reasons.extend(map(dict, core_reasons))  # copies: the memo's own stay as they are
-    if any(reason["code"] in Reason.CONFLICTS for reason in reasons):
+    reasons += core_reasons
+    factor = 1.0
+    if has_conflict or core_conflict:
         factor *= CONFLICT_FACTOR
     if replaced_words:
         factor *= max(REPLACED_WORD_FACTOR**replaced_words, REPLACED_WORD_FLOOR)
-    return reasons, factor
+    return reasons, factor, has_conflict or core_conflict
 
 
 # Cores recur (the same facility written the same way in many counties and years): a scan meets the same two
 # cores again and again, and their reading depends on nothing else. 2**16 pairs are a few MB.
 @functools.lru_cache(maxsize=2**16)
-def core_differences(a_text: str, b_text: str, has_places: bool) -> tuple[tuple[dict, ...], int]:
-    """What differs between two name cores, as reasons, and how many of them are replaced words.
+def core_differences(a_text: str, b_text: str, has_places: bool) -> tuple[tuple[dict, ...], int, bool]:
+    """What differs between two name cores, as reasons; how many of them are replaced words; whether one
+    of them is a conflict.
 
     Args:
         a_text, b_text: the two cores (`NameFeatures.core`).
@@ -235,7 +245,8 @@ def core_differences(a_text: str, b_text: str, has_places: bool) -> tuple[tuple[
             reasons.append({"code": Reason.REPLACED_WORD, "a": a_part, "b": b_part})
         else:
             reasons.append({"code": Reason.ADDED_WORD, "a": a_part, "b": b_part})
-    return tuple(reasons), replaced_words
+    has_conflict = any(reason["code"] in Reason.CONFLICTS for reason in reasons)
+    return tuple(reasons), replaced_words, has_conflict
 
 
 def _is_unknown_place(text: str) -> bool:
@@ -269,14 +280,15 @@ class Assessment(NamedTuple):
         description_similarity: of the descriptions; None unless both projects have one.
         score: the pair's score, rounded to three places.
         kind: a `Kind`.
-        differences: the names' differences (reasons); None when the pair was left early (`minimum`).
+        differences: the names' differences (reasons, shared: copy them to change them); None when the
+            pair was left early (`minimum`).
     """
 
     name_similarity: float
     description_similarity: float | None
     score: float
     kind: str
-    differences: list[dict] | None
+    differences: tuple[dict, ...] | None
 
 
 def _is_recurring(first: ProjectRecord, second: ProjectRecord) -> bool:
@@ -306,8 +318,8 @@ def assess_pair(first: ProjectRecord, second: ProjectRecord, *, minimum: float =
         kind = Kind.DISTINCT
     if minimum and (kind == Kind.DISTINCT or similarity * factor < minimum):
         return Assessment(name, description, round(similarity * factor, 3), kind, None)
-    differences, name_factor = compare_names(a, b)
-    if any(reason["code"] in Reason.CONFLICTS for reason in differences):
+    differences, name_factor, has_conflict = _name_differences(a, b)
+    if has_conflict:
         kind = Kind.DISTINCT
     return Assessment(name, description, round(similarity * factor * name_factor, 3), kind, differences)
 
@@ -344,7 +356,7 @@ def pair_reasons(first: ProjectRecord, second: ProjectRecord, assessment: Assess
         reasons.append({"code": Reason.PHASE, "a": a_phase, "b": b_phase})
     if _is_recurring(first, second):
         reasons.append({"code": Reason.RECURRING_ACTIVITY})
-    reasons.extend(assessment.differences or ())
+    reasons.extend(dict(reason) for reason in assessment.differences or ())  # copies: see Assessment
     return reasons
 
 
