@@ -11,8 +11,9 @@ reports that carry no label are counted separately: the generator does not say w
 
 **Ours.** `duikou.checks.duplicates.scan()` — the code behind `duikou duplicates` — at the default threshold
 over every project, timed from the call to its return (reading the projects, divisions and supporters
-included), `--runs` times, median. The check of one new project: `likely_duplicates(values)` for projects
-of the data set presented as unsaved values (their own row left out), median and 95th percentile.
+included), `--runs` times, median; each run from cold (`clear_memos()`: nothing remembered from the run
+before). The check of one new project: `likely_duplicates(values)` for projects of the data set presented
+as unsaved values (their own row left out), median and 95th percentile.
 
 **Baselines.**
   * exact title match (what AMP does): projects whose names are equal after `core.text.match_key`
@@ -77,10 +78,12 @@ def pair(a: int, b: int) -> tuple[int, int]:
 
 def measure_ours(runs: int, labels) -> dict:
     from duikou.checks.duplicates import ScanOptions, scan
+    from duikou.checks.duplicates.scan import clear_memos
     from duikou.checks.duplicates.scoring import Kind
 
     seconds, found = [], []
     for _ in range(runs):
+        clear_memos()  # each run from cold: what one run learnt of the cores must not speed up the next
         started = time.perf_counter()
         found = scan(options=ScanOptions(include_decided=True))
         seconds.append(time.perf_counter() - started)
