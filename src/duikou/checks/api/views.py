@@ -24,6 +24,12 @@ from .serializers import (
 )
 
 
+def with_thread(findings):
+    """The findings with their threads, oldest entry first, in one more query."""
+    thread = FindingComment.objects.select_related("author").order_by("created", "pk")
+    return findings.prefetch_related(Prefetch("comments", queryset=thread))
+
+
 class FindingViewSet(ReadOnlyModelViewSet):
     """Findings of the check rules · 核查发现 in the user's scope (a supporter's own, those in a recipient's
     divisions; programme-wide ones for the coordination office and auditors), filtered as on the findings
@@ -46,18 +52,14 @@ class FindingViewSet(ReadOnlyModelViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.action == "retrieve":
-            thread = FindingComment.objects.select_related("author").order_by("created", "pk")
-            queryset = queryset.prefetch_related(Prefetch("comments", queryset=thread))
-        return queryset
+        return with_thread(queryset) if self.action == "retrieve" else queryset
 
     def get_serializer_class(self):
         return FindingDetailSerializer if self.action == "retrieve" else FindingSerializer
 
     def detail_of(self, finding) -> dict:
         """The finding as `GET …/{id}/` shows it, read again after a change."""
-        self.action = "retrieve"
-        finding = self.get_queryset().get(pk=finding.pk)
+        finding = with_thread(self.get_queryset()).get(pk=finding.pk)
         return FindingDetailSerializer(finding, context=self.get_serializer_context()).data
 
     @extend_schema(request=FindingStatusSerializer, responses={200: FindingDetailSerializer})

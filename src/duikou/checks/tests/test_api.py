@@ -203,3 +203,24 @@ def test_the_check_rules_are_read_by_every_member_and_filtered(findings):
         reverse("api:check_rule", args=[rule["id"]]), {"is_enabled": False}, format="json"
     )
     assert response.status_code == 405
+
+
+def test_the_list_costs_the_same_queries_for_more_findings(findings):
+    """No query per row (STYLE.md 19): the rule, subject type, supporter, division and projects are joined."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    office = client_of(Role.COORDINATION_OFFICE)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert office.get(LIST).status_code == 200
+        return len(captured)
+
+    queries()  # the first request of a token also records its use
+    before = queries()
+    for number in range(4):
+        make_project(total_investment=Decimal("1000100") + number)
+    run_checks(as_of=AS_OF)
+    assert len(office.get(LIST).json()["results"]) == 6
+    assert queries() == before
