@@ -132,7 +132,7 @@ class Shooter:
         self.page.goto(self.url("/"))
         self.page.wait_for_function(MAP_PIXEL_JS, arg=list(SHACHE), timeout=60_000)
         self.page.locator("#map").scroll_into_view_if_needed()
-        self.page.wait_for_timeout(1_200)
+        self.page.locator('#map[data-finished="true"]').wait_for(state="attached")  # drawn, animation over
         point = self.page.evaluate(MAP_PIXEL_JS, list(SHACHE))
         with self.page.expect_navigation():
             self.page.mouse.click(point["x"], point["y"])

@@ -184,9 +184,9 @@ def test_log_in_read_the_overview_drill_into_a_county_switch_to_english_and_log_
         point = page.evaluate(MAP_PIXEL_JS, list(SHACHE))
         inside = 0 < point["x"] < VIEWPORT["width"] and 0 < point["y"] < VIEWPORT["height"]
         assert inside, f"{world.county_name} is outside the viewport: {point}"
-        # Let the map's entry animation end (ECharts animates ~1 s): hovering a region while it is still
-        # being laid out raised an ECharts error once on a busy CI machine.
-        page.wait_for_timeout(1_200)
+        # Drawn and its entry animation over (ECharts' "finished" event, overview.js), so the tooltip
+        # answers the first hover.
+        page.locator('#map[data-finished="true"]').wait_for(state="attached")
         page.mouse.move(point["x"], point["y"])  # hover first, as a person does: the tooltip names the county
         page.locator("#map").get_by_text(world.county_name).first.wait_for(state="visible")
 

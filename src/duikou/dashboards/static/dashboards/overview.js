@@ -20,7 +20,12 @@
   function init(id) {
     const element = document.getElementById(id);
     const chart = echarts.init(element, null, { renderer: "canvas" });
-    window.addEventListener("resize", () => chart.resize());
+    // Never lay a chart out in no space: a window shrunk to nothing for a moment (a full-page screenshot
+    // does that) left the map's geo with a zero-width view, whose transform cannot be inverted, and ECharts
+    // threw "Cannot read properties of null". The next resize with room redraws it.
+    window.addEventListener("resize", () => {
+      if (element.clientWidth > 0 && element.clientHeight > 0) chart.resize();
+    });
     return chart;
   }
 
@@ -176,6 +181,8 @@
       });
     });
     element.dataset.ready = "true";
+    // Drawn and done animating: what a tour or a test waits for before pointing at a county.
+    chart.on("finished", () => { element.dataset.finished = "true"; });
     return chart;
   }
 
