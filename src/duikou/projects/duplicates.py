@@ -12,7 +12,10 @@ A finder is a class built with `(projects=<queryset of saved projects to compare
 `find(values, limit=…)` returns `LikelyDuplicate`s, best first. `values` is a dict of a project's field
 values (`name`, `division`, `plan_year`, `supporter`, `category`, `is_fixed_asset`, `is_in_plan`,
 `description`; objects or ids; `pk` of a stored project being edited) or an unsaved/edited `Project`.
-With `bulk=True` (an import) the finder may prepare once and answer each row cheaply.
+With `bulk=True` (an import) the finder may prepare once and answer each row cheaply, and it compares each
+row with the rows of the same file asked about before it too: an import passes `find(values, limit=…,
+row=<the row's number in the file>)`, and such a hit is a `LikelyDuplicate` with `row` set and no `pk`.
+An import shows each as `warning()`.
 """
 
 from __future__ import annotations
@@ -30,17 +33,21 @@ CHECKED_FIELDS = ("name", "division", "plan_year")
 
 @dataclass(frozen=True)
 class LikelyDuplicate:
-    """A saved project that looks like the one about to be saved, with why.
+    """A saved project — or another row of the file being imported — that looks like the one about to be
+    saved, with why.
 
     Attributes:
-        pk, code, name, supporter, plan_year: the saved project (supporter as its name).
+        pk, code, name, supporter, plan_year: the saved project (supporter as its name); `pk` is None and
+            `code` may be empty for a row of the same file.
         score: 0 … 1, rounded to two places.
         kind: "duplicate" (the detector's `Kind`), as the review queue calls it.
         reasons: the reasons as sentences, in the interface's language.
         conflicts: which of `reasons` argue against a duplicate (shown apart).
+        row: the number of the row of the same file (an import), when the likely duplicate is one; 0 when
+            the caller did not say which row it was.
     """
 
-    pk: int
+    pk: int | None
     code: str
     name: str
     supporter: str
@@ -49,16 +56,31 @@ class LikelyDuplicate:
     kind: str = "duplicate"
     reasons: tuple[str, ...] = ()
     conflicts: tuple[bool, ...] = field(default=(), compare=False)
+    row: int | None = None
+
+    @property
+    def is_in_file(self) -> bool:
+        """Whether this is another row of the file being imported (not saved yet)."""
+        return self.row is not None
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("projects:project", args=[self.pk])
+        return reverse("projects:project", args=[self.pk]) if self.pk is not None else ""
 
     def describe(self) -> str:
-        """One line for people: code, name, supporter, year, score and reasons."""
+        """One line for people: code (or the file's row), name, supporter, year, score and reasons."""
         from django.utils.translation import gettext as _
 
+        if self.is_in_file:
+            return _("{where} {name}（{supporter}，{year}年，相似度 {score}）：{reasons}").format(
+                where=self._row_text(),
+                name=self.name,
+                supporter=self.supporter,
+                year=self.plan_year,
+                score=self.score,
+                reasons="；".join(self.reasons),
+            )
         return _("{code} {name}（{supporter}，{year}年，相似度 {score}）：{reasons}").format(
             code=self.code,
             name=self.name,
@@ -68,8 +90,28 @@ class LikelyDuplicate:
             reasons="；".join(self.reasons),
         )
 
+    def warning(self) -> str:
+        """The import's warning on the row: a saved project, or another row of the same file."""
+        from django.utils.translation import gettext as _
+
+        if self.is_in_file:
+            return _("与{where}（{name}）疑似重复：{supporter}，{year}年，相似度 {score}；{reasons}").format(
+                where=self._row_text(),
+                name=self.name,
+                supporter=self.supporter,
+                year=self.plan_year,
+                score=self.score,
+                reasons="；".join(self.reasons),
+            )
+        return _("疑似与已有项目重复：{duplicate}").format(duplicate=self.describe())
+
+    def _row_text(self) -> str:
+        from django.utils.translation import gettext as _
+
+        return _("本文件第 {row} 行").format(row=self.row) if self.row else _("本文件中前面的一行")
+
     def as_dict(self) -> dict:
-        return {
+        values = {
             "id": self.pk,
             "code": self.code,
             "name": self.name,
@@ -79,6 +121,9 @@ class LikelyDuplicate:
             "kind": self.kind,
             "reasons": list(self.reasons),
         }
+        if self.is_in_file:  # only an import's finder answers with rows; the API's schema has no such key
+            values["row"] = self.row
+        return values
 
 
 class NoDuplicateFinder:
@@ -87,7 +132,7 @@ class NoDuplicateFinder:
     def __init__(self, *, projects=None, bulk: bool = False):
         pass
 
-    def find(self, values, *, limit: int = 10) -> list[LikelyDuplicate]:
+    def find(self, values, *, limit: int = 10, row: int | None = None) -> list[LikelyDuplicate]:
         return []
 
 
