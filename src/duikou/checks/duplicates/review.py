@@ -63,6 +63,29 @@ def refresh_queue(candidates: list[Candidate], *, year: int | None = None) -> di
     if stale:
         counts["removed"] = len(stale)
         DuplicatePair.objects.filter(pk__in=stale).delete()
+    counts["created"], counts["updated"] = _save_found(found, existing)
+    return counts
+
+
+@transaction.atomic
+def add_to_queue(candidates: list[Candidate]) -> dict[str, int]:
+    """Add a partial scan's candidates (`scan_projects`: an import's projects) to the queue.
+
+    New pairs are added and pending ones get the scan's score, kind and reasons; nothing is removed (the
+    scan saw only part of the projects) and decided pairs are not touched. Callers open a change context.
+
+    Returns:
+        Counts: created, updated.
+    """
+    found = {_pair_key(candidate): candidate for candidate in candidates}
+    existing = {(pair.project_a_id, pair.project_b_id): pair for pair in DuplicatePair.objects.all()}
+    created, updated = _save_found(found, existing)
+    return {"created": created, "updated": updated}
+
+
+def _save_found(found: dict[tuple[int, int], Candidate], existing: dict) -> tuple[int, int]:
+    """Create the pairs `found` that are not `existing`, update the pending ones that changed; decided pairs
+    are left as they are. Returns (created, updated)."""
     new_pairs, changed = [], []
     for key, candidate in found.items():
         score = Decimal(str(candidate.score)).quantize(Decimal("0.001"))
@@ -87,8 +110,7 @@ def refresh_queue(candidates: list[Candidate], *, year: int | None = None) -> di
             changed.append(pair)
     DuplicatePair.objects.bulk_create(new_pairs, batch_size=1000)
     DuplicatePair.objects.bulk_update(changed, ["score", "kind", "reasons", "last_updated"], batch_size=1000)
-    counts["created"], counts["updated"] = len(new_pairs), len(changed)
-    return counts
+    return len(new_pairs), len(changed)
 
 
 @transaction.atomic

@@ -81,13 +81,19 @@ def decided_pairs() -> set[tuple[int, int]]:
 
 
 def scan(
-    projects=None, *, year: int | None = None, options: ScanOptions | None = None, vocabulary=None
+    projects=None,
+    *,
+    year: int | None = None,
+    involving: set[int] | None = None,
+    options: ScanOptions | None = None,
+    vocabulary=None,
 ) -> list[Candidate]:
     """Every reported pair among `projects` (all projects by default), best score first.
 
     Args:
         projects: a Project queryset to scan (the caller narrows it to what a user may see).
         year: only pairs with a project of this plan year (their partners may be up to the window apart).
+        involving: only pairs with one of these projects (ids; `scan_projects` reads their neighbourhoods).
         options: threshold, year window, phases and decided pairs.
         vocabulary: place and supporter names (read from the database when not given).
     """
@@ -111,6 +117,8 @@ def scan(
         ):
             if year is not None and year not in (first.plan_year, second.plan_year):
                 continue
+            if involving is not None and first.pk not in involving and second.pk not in involving:
+                continue
             if (first.pk, second.pk) in decided:
                 continue
             assessment = assess_pair(first, second, minimum=options.threshold)
@@ -119,6 +127,43 @@ def scan(
                 found.append(Candidate(first, second, result))
     found.sort(key=lambda candidate: (-candidate.score, candidate.first.code, candidate.second.code))
     return found
+
+
+def scan_projects(projects, *, options: ScanOptions | None = None) -> list[Candidate]:
+    """The reported pairs of some projects (an import's) with any project of their neighbourhoods.
+
+    The pairs a full scan reports that have one of these projects, without reading the rest: the projects
+    of their divisions, the divisions' prefectures and counties, within the year window of their years.
+
+    Args:
+        projects: a Project queryset: the projects to check (a subquery is fine: no id list is sent).
+        options: as `scan`'s; decided pairs are left out unless `include_decided`.
+    """
+    from django.db.models import Max, Min
+
+    from duikou.projects.models import Project
+
+    options = options or ScanOptions()
+    ids = set(projects.values_list("pk", flat=True))
+    years = projects.aggregate(first=Min("plan_year"), last=Max("plan_year"))
+    if not ids or years["first"] is None:
+        return []
+    divisions = set(projects.values_list("division_id", flat=True).distinct())
+    neighbourhood = divisions | {parent for parent in _parents_of(divisions) if parent is not None}
+    children = division_children()
+    neighbourhood |= {child for division in divisions for child in children.get(division, ())}
+    around = Project.objects.filter(
+        division_id__in=neighbourhood,
+        plan_year__gte=years["first"] - options.year_window,
+        plan_year__lte=years["last"] + options.year_window,
+    )
+    return scan(around, involving=ids, options=options)
+
+
+def _parents_of(divisions: set[int]) -> set[int | None]:
+    from duikou.geo.models import Division
+
+    return set(Division.objects.filter(pk__in=divisions).values_list("parent_id", flat=True))
 
 
 def clear_memos() -> None:
