@@ -190,17 +190,28 @@ class FileRows:
         self.supporters: dict[int, str] = {}  # id → name, read on a hit
 
     def _fingerprint(self, division_id: int, key: str) -> int:
-        return hash((division_id, key)) & ((1 << self.FINGERPRINT_BITS) - 1)
+        # The name key's hash is kept on the string: arithmetic, not a tuple hashed, on every row.
+        return (hash(key) + division_id * 0x9E3779B97F4A7C15) & ((1 << self.FINGERPRINT_BITS) - 1)
 
     def add(self, values, division_id: int, key: str, year: int, row: int | None) -> None:
         """Remember a row just checked (`values` as `find` takes them)."""
-        profile = (
-            year,
-            _id_of(values, "supporter"),
-            _id_of(values, "category"),
-            bool(_read(values, "is_fixed_asset", True)),
-            bool(_read(values, "is_in_plan", True)),
-        )
+        if isinstance(values, dict):
+            supporter, category = values.get("supporter"), values.get("category")
+            profile = (
+                year,
+                getattr(supporter, "pk", supporter),
+                getattr(category, "pk", category),
+                bool(values.get("is_fixed_asset", True)),
+                bool(values.get("is_in_plan", True)),
+            )
+        else:  # a Project: its ids, without a query
+            profile = (
+                year,
+                values.supporter_id,
+                values.category_id,
+                bool(values.is_fixed_asset),
+                bool(values.is_in_plan),
+            )
         index = self.profile_index.get(profile)
         if index is None:
             index = self.profile_index[profile] = len(self.profiles)
@@ -278,14 +289,6 @@ def _read(values, name: str, default=None):
     if isinstance(values, dict):
         return values.get(name, default)
     return getattr(values, name, default)
-
-
-def _id_of(values, name: str) -> int | None:
-    """The id a row names for a relation: a Project's `<name>_id` (no query), a dict's object or id."""
-    if isinstance(values, dict):
-        value = values.get(name)
-        return getattr(value, "pk", value)
-    return getattr(values, f"{name}_id", None)
 
 
 def likely_duplicate(candidate: Candidate, texts: dict | None = None) -> LikelyDuplicate:
