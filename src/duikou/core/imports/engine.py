@@ -326,12 +326,20 @@ class Importer:
         overlapped = isinstance(writes, OverlappedWrites)
         if overlapped:
             writes.wait()  # the previous chunk is written: the connection is free for this one's query
-        self.prepare(self._natural_keys(chunk))
+        names, columns, odd_rows = self._read_columns(chunk)
+        self.prepare(self._natural_keys(names, columns))
         if overlapped and not result.errors:
             writes.start(writes.pending)  # written while this chunk is checked
         parsed = []
-        for number, raw in chunk:
-            row = self._parse_row(number, raw, result)
+        width = len(names)
+        rows_of_cells = zip(*columns, strict=True) if columns else [()] * len(chunk)
+        for index, ((number, raw), cells) in enumerate(zip(chunk, rows_of_cells, strict=True)):
+            if index in odd_rows:  # a blank required cell or an unreadable one: read again, cell by cell
+                row = self._parse_row(number, raw, result)
+            elif cells.count(None) == width:
+                row = None  # blank lines between blocks, or the sheet's formatted-but-empty tail
+            else:
+                row = self._check_row_values(number, raw, dict(zip(names, cells, strict=True)), [], result)
             if row is not None:
                 parsed.append(row)
                 if len(parsed) % PROGRESS_EVERY == 0:
@@ -349,13 +357,37 @@ class Importer:
                 if row.existing is None or row.changed_fields:
                     self.save(row, self.batch)
 
-    def _natural_keys(self, chunk: list[tuple[int, list]]) -> set[str]:
-        """The natural keys a chunk names, read as its rows will be (and remembered for them)."""
-        reader = next((item for item in self._readers if item[0].name == self.natural_key), None)
-        if reader is None:
+    def _read_columns(self, chunk: list[tuple[int, list]]) -> tuple[list[str], list[list], set[int]]:
+        """The chunk read column by column: the spec names of the columns present, each one's values in
+        row order (None for a blank-looking cell), and the rows (indexes in the chunk) where a cell is
+        unreadable or a required one blank — those are read again cell by cell, for their messages.
+
+        Column by column, a cell costs a dictionary lookup in a list comprehension (each distinct cell is
+        parsed once, `_read_column`); the rows then take their values with `zip`, in C. Read row by row,
+        the loop over a row's cells cost more than the checks of the row."""
+        names, columns, odd_rows = [], [], set()
+        for spec, column, memo, parse in self._readers:
+            cells = [raw[column] if column < len(raw) else None for _number, raw in chunk]
+            values = _read_column(cells, parse, memo)
+            odd = [index for index, value in enumerate(values) if value is _BLANK or type(value) is CellError]
+            for index in odd:
+                if values[index] is _BLANK:
+                    values[index] = None
+                    if spec.required:
+                        odd_rows.add(index)
+                else:
+                    odd_rows.add(index)
+            if spec.required:  # a cell left empty (no cell at all) in a required column
+                odd_rows.update(index for index, cell in enumerate(cells) if cell is None)
+            names.append(spec.name)
+            columns.append(values)
+        return names, columns, odd_rows
+
+    def _natural_keys(self, names: list[str], columns: list[list]) -> set[str]:
+        """The natural keys a chunk names (read as its rows are), for `prepare`."""
+        if self.natural_key not in names:
             return set()
-        _spec, column, memo, parse = reader
-        keys = {_cell_value(raw[column], parse, memo) for _number, raw in chunk if column < len(raw)}
+        keys = set(columns[names.index(self.natural_key)])
         return {key for key in keys if type(key) is str}  # not blank, not unreadable
 
     def column_texts(self, name: str) -> set[str]:
@@ -386,7 +418,7 @@ class Importer:
             cell = raw[column] if column < width else None
             if cell is None:
                 value = _BLANK
-            else:  # _cell_value, inlined: this runs for every cell of the file
+            else:  # as _read_column does
                 key = cell if type(cell) is str else (type(cell), cell)
                 value = memo.get(key, _UNSEEN)
                 if value is _UNSEEN:
@@ -403,6 +435,13 @@ class Importer:
                 values[spec.name] = value
         if is_empty:
             return None  # blank lines between blocks, or the sheet's formatted-but-empty tail
+        return self._check_row_values(number, raw, values, problems, result)
+
+    def _check_row_values(
+        self, number: int, raw: list, values: dict, problems: list[tuple], result: ImportResult
+    ) -> ParsedRow:
+        """A row read: build its object, check it, and record its errors (`problems`: its unreadable and
+        blank required cells, as (spec name, cell, message))."""
         row = ParsedRow(number=number, raw=raw, columns=self.header.columns)
         errors = [self._error(row, name, cell, message) for name, cell, message in problems]
         row.key = values.get(self.natural_key) if self.natural_key else None
@@ -615,14 +654,25 @@ _BLANK = object()  # what a cell reader returns for a blank-looking cell
 MEMO_LIMIT = 20_000  # distinct cells remembered per column; past it the memo starts again (memory)
 
 
-def _cell_value(cell, parse: Callable, memo: dict):
-    """What a cell reads as: `_BLANK`, the parsed value, or a `CellError`, remembered in `memo`."""
-    if cell is None:
-        return _BLANK
+def _read_column(cells: list, parse: Callable, memo: dict) -> list:
+    """What each cell of a column reads as (`_BLANK`, the parsed value or a `CellError`), each distinct
+    cell parsed once and remembered in `memo`; None for a missing cell."""
+    get = memo.get
     # 1, 1.0 and True are equal keys; a spreadsheet's cell types must not share outcomes.
-    key = cell if type(cell) is str else (type(cell), cell)
-    value = memo.get(key, _UNSEEN)
-    return _read_cell(cell, parse, memo, key) if value is _UNSEEN else value
+    values = [
+        get(cell, _UNSEEN)
+        if type(cell) is str
+        else None
+        if cell is None
+        else get((type(cell), cell), _UNSEEN)
+        for cell in cells
+    ]
+    for index in [index for index, value in enumerate(values) if value is _UNSEEN]:
+        cell = cells[index]
+        key = cell if type(cell) is str else (type(cell), cell)
+        value = get(key, _UNSEEN)  # the same new cell twice in one chunk
+        values[index] = _read_cell(cell, parse, memo, key) if value is _UNSEEN else value
+    return values
 
 
 def _read_cell(cell, parse: Callable, memo: dict, key):
