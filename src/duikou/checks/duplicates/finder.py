@@ -249,8 +249,7 @@ class FileRows:
             supporter_name = later.supporter_name
         else:
             supporter_name = self._supporter_name(earlier.supporter_id)
-        return replace(
-            later,
+        return later._replace(
             pk=None,
             code="",
             division_id=earlier.division_id,
