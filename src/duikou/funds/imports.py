@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowErrors
-from duikou.core.scoping import ScopedImporterMixin
+from duikou.core.scoping import EVERYTHING, ScopedImporterMixin
 from duikou.programmes.imports import ReferenceResolving
 from duikou.projects.models import Project
 
@@ -84,11 +84,15 @@ class LedgerEntryImporter(ScopedImporterMixin, ReferenceResolving, Importer):
 
     def prepare(self, keys):
         self.prepare_references()
+        # Only the projects in the importing user's scope: another supporter's code is "no such project", as
+        # on the posting form, not a scope refusal that tells it exists.
+        projects = Project.objects.filter(code__in=self.column_texts("project"))
+        in_scope = Project.access_rule.q(getattr(self, "access_scope", EVERYTHING))
+        if in_scope is not None:
+            projects = projects.filter(in_scope)
         self.projects = {
             project.code: project
-            for project in Project.objects.filter(code__in=self.column_texts("project")).select_related(
-                "programme", "supporter", "division"
-            )
+            for project in projects.select_related("programme", "supporter", "division")
         }
         self.claimed: set[int] = set()  # stored entries already matched by an earlier row of this file
         self._stored_by_date: dict = {}

@@ -132,6 +132,27 @@ def test_a_recipient_cannot_record_an_outcome_of_a_project_outside_its_divisions
     assert Measurement.objects.count() == before
 
 
+def test_a_ledger_import_answers_another_supporters_project_code_like_a_missing_one(world):
+    import csv
+    import io
+
+    from duikou.core.imports.registry import importer_for
+
+    other = world["objects"]["project"]["other"]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(
+        [["项目编号", "类型", "金额（万元）", "发生日期"], [other.code, "拨付", "10", "2024-05-01"]]
+    )
+    before = LedgerEntry.objects.count()
+
+    result = importer_for("ledger").run(buffer.getvalue().encode(), "台账.csv", user=world["users"][SE])
+
+    assert [(error.row, error.message) for error in result.errors] == [
+        (2, f"没有编号为“{other.code}”的项目。")
+    ]
+    assert LedgerEntry.objects.count() == before
+
+
 @pytest.mark.parametrize("endpoint", ["api:ledger_entry_list", "api:measurement_list"])
 def test_the_api_answers_another_supporters_project_id_like_a_missing_one(endpoint, world):
     other = world["objects"]["project"]["other"]
