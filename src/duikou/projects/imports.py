@@ -12,7 +12,7 @@ from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowError, RowErrors
+from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowError, RowErrors, any_of_texts
 from duikou.core.scoping import ScopedImporterMixin, restrict
 from duikou.core.text import match_key
 from duikou.pairings.models import pairings_preloaded
@@ -192,7 +192,9 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
         self.duplicates = duplicate_finder(projects=projects, bulk=True)
 
     def prepare(self, keys):
-        self.existing = {project.code: project for project in Project.objects.filter(code__in=keys)}
+        self.existing = {
+            project.code: project for project in Project.objects.filter(code__in=any_of_texts(keys))
+        }
 
     def validation_context(self):
         return pairings_preloaded()  # Project.clean() asks for the covering pairing of every row

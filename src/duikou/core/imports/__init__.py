@@ -5,7 +5,7 @@ commit all or nothing as one import batch.
     from duikou.core.imports import Importer, ColumnSpec, ImportResult
 """
 
-from .engine import Importer, ImportResult, ParsedRow, RowError, RowErrors
+from .engine import Importer, ImportResult, ParsedRow, RowError, RowErrors, any_of_texts
 from .header import ColumnSpec, Header, locate_header
 from .reading import Table, UnreadableFile, read_table
 from .values import CellError
@@ -21,6 +21,7 @@ __all__ = [
     "RowErrors",
     "Table",
     "UnreadableFile",
+    "any_of_texts",
     "locate_header",
     "read_table",
 ]

@@ -28,6 +28,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -629,6 +630,18 @@ class OverlappedWrites:
             self.writer.update(
                 self.model, [row.instance for row in changed], [row.existing for row in changed]
             )
+
+
+def any_of_texts(texts) -> list[str] | RawSQL:
+    """The right side of a `field__in=` lookup on a text column for a chunk's thousands of keys.
+
+    On PostgreSQL one array parameter (`unnest`): Django writes a placeholder per value and psycopg binds
+    each, ~70 ms for 5,000 codes against ~30 for the array — per chunk, while the writing thread waits for
+    the connection. Elsewhere the list itself."""
+    texts = list(texts)
+    if connection.vendor != "postgresql":
+        return texts
+    return RawSQL("SELECT unnest(%s::text[])", [texts])
 
 
 @contextmanager
