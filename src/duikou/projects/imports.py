@@ -251,14 +251,15 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
             self._warn_of_duplicates(row, project)
 
     def _warn_of_duplicates(self, row: ParsedRow, project: Project) -> None:
-        """A warning on the name cell for each saved project the new row looks like."""
-        for duplicate in self.duplicates.find(project, limit=self.duplicates_shown):
+        """A warning on the name cell for each saved project, or earlier row of the file, the new row looks
+        like."""
+        for duplicate in self.duplicates.find(project, limit=self.duplicates_shown, row=row.number):
             self.duplicate_warnings.append(
                 RowError(
                     row.number,
                     self.header.titles.get("name") or str(PROJECT_COLUMNS[1].label),
                     project.name,
-                    _("疑似与已有项目重复：{duplicate}").format(duplicate=duplicate.describe()),
+                    duplicate.warning(),
                     self.header.columns.get("name"),
                 )
             )

@@ -58,7 +58,7 @@ def test_two_rows_of_one_file_written_alike_give_a_warning_on_the_later(world): 
     assert result.counts["new"] == 2  # a warning does not stop the import
     (warning,) = result.warnings
     assert (warning.row, warning.column) == (3, "项目名称")
-    assert "本文件" in warning.message and "已有项目 SH-" not in warning.message
+    assert warning.message.startswith("与本文件第 2 行（") and "已有项目" not in warning.message
     assert [w.as_dict() for w in checked.warnings] == [warning.as_dict()]
 
 
