@@ -58,6 +58,7 @@ class ProjectDuplicateFinder:
         self._by_name: dict[tuple[int, str], list[dict]] | None = None
         self._children: dict[int, list[int]] = {}
         self._loaded_years: set[int] = set()
+        self._years_ready: set[int] = set()  # plan years whose whole window is loaded
         self._reason_texts: dict[tuple, str] = {}  # the same few reasons on many rows of a file
         self.file_rows = FileRows()
 
@@ -129,6 +130,8 @@ class ProjectDuplicateFinder:
 
     def _names_for(self, year: int) -> dict[tuple[int, str], list[dict]]:
         """(division, name key) → saved projects, with every plan year within the window of `year` loaded."""
+        if year in self._years_ready:  # every row after the first of its year: no set built per row
+            return self._by_name
         if self._by_name is None:
             self._by_name, self._children = {}, division_children()
         window = self.options.year_window
@@ -140,6 +143,7 @@ class ProjectDuplicateFinder:
             for saved in queryset.order_by("pk").values(*RECORD_FIELDS).iterator(chunk_size=5000):
                 self._by_name.setdefault((saved["division_id"], match_key(saved["name"])), []).append(saved)
             self._loaded_years |= missing
+        self._years_ready.add(year)
         return self._by_name
 
 
