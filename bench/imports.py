@@ -295,10 +295,14 @@ def measure(url: str, rows: int, memory_rows: int, rounds: int) -> dict:
     with open(big, "w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(header_only)
-        code = 0  # 项目编号 is the template's first column
+        code, name = 0, 1  # 项目编号 and 项目名称 are the template's first columns
         for number in range(memory_rows):
             row = [_cell(value) for value in base[number % len(base)]]
+            # A new project, like every row of the timed file — a repeated name would be a likely
+            # duplicate of an earlier row on every row past the base's.
+            base_code = row[code]
             row[code] = f"{CODE_PREFIX}{number + 1:07d}"
+            row[name] = row[name].replace(base_code, row[code])
             writer.writerow(row)
     memory = peak_memory_of_import(url, big)
     memory["file_mb"] = round(big.stat().st_size / 1024 / 1024, 1)

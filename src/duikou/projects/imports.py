@@ -161,6 +161,9 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
     chunk_rows = 5000  # rows are independent: validated and written a chunk at a time (issue 4, speed)
     bulk_writes = True
     duplicates_shown = 3  # per row: the best few; the project page and the review queue list them all
+    # Rows whose likely duplicates are listed; past them a count. A file that repeats another (every row a
+    # duplicate) would otherwise hold millions of warnings — and nobody reads past the first pages.
+    duplicate_rows_listed = 1000
 
     def run(self, *args, user=None, **kwargs):
         """The engine's run, then the likely duplicates of new rows as warnings (issue 6, item 3): a clerk
@@ -168,9 +171,22 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
         (checks:duplicate_list) decides. Rows refused for a mistake get none: the mistake comes first."""
         self.importing_user = user
         self.duplicate_warnings: list[RowError] = []
+        self.duplicate_rows_warned = self.duplicate_rows_unlisted = 0
         result = super().run(*args, user=user, **kwargs)
         refused = {error.row for error in result.errors}
         result.warnings.extend(warning for warning in self.duplicate_warnings if warning.row not in refused)
+        if self.duplicate_rows_unlisted:
+            result.warnings.append(
+                RowError(
+                    None,
+                    self.header.titles.get("name") or str(PROJECT_COLUMNS[1].label),
+                    "",
+                    _(
+                        "另有 {count} 行疑似重复，未逐一列出（只列出前 {listed} 行）；"
+                        "导入后可在“疑似重复”审核清单中查看。"
+                    ).format(count=self.duplicate_rows_unlisted, listed=self.duplicate_rows_listed),
+                )
+            )
         result.warnings.sort(key=lambda warning: (warning.row or 0, warning.column))
         return result
 
@@ -253,7 +269,14 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
     def _warn_of_duplicates(self, row: ParsedRow, project: Project) -> None:
         """A warning on the name cell for each saved project, or earlier row of the file, the new row looks
         like."""
-        for duplicate in self.duplicates.find(project, limit=self.duplicates_shown, row=row.number):
+        duplicates = self.duplicates.find(project, limit=self.duplicates_shown, row=row.number)
+        if not duplicates:
+            return
+        if self.duplicate_rows_warned >= self.duplicate_rows_listed:
+            self.duplicate_rows_unlisted += 1
+            return
+        self.duplicate_rows_warned += 1
+        for duplicate in duplicates:
             self.duplicate_warnings.append(
                 RowError(
                     row.number,

@@ -62,6 +62,21 @@ def test_two_rows_of_one_file_written_alike_give_a_warning_on_the_later(world): 
     assert [w.as_dict() for w in checked.warnings] == [warning.as_dict()]
 
 
+def test_past_the_rows_listed_the_likely_duplicates_are_counted(world, monkeypatch):  # noqa: F811
+    # a file repeating another has a duplicate on every row: the first rows are listed, the rest counted
+    from duikou.projects.imports import ProjectImporter
+
+    monkeypatch.setattr(ProjectImporter, "duplicate_rows_listed", 2)
+    rows = [HEADER, *(plan_row(f"SH-2025-00{number:02d}", SCHOOL) for number in range(1, 6))]
+
+    result = run(csv_bytes(rows), dry_run=True)
+
+    listed = [warning for warning in result.warnings if warning.row is not None]
+    assert {warning.row for warning in listed} == {3, 4}
+    (summary,) = [warning for warning in result.warnings if warning.row is None]
+    assert summary.message.startswith("另有 2 行疑似重复，未逐一列出（只列出前 2 行）")
+
+
 def test_rows_alike_in_different_counties_give_no_warning(world):  # noqa: F811
     other_county()
     rows = [
