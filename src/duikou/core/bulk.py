@@ -27,21 +27,6 @@ from .context import require_change_context
 from .models import ObjectChange
 
 _encoder = DjangoJSONEncoder()
-_CHANGE_COLUMNS = [
-    "time",
-    "user_id",
-    "user_name",
-    "source",
-    "request_id",
-    "import_batch_id",
-    "action",
-    "changed_object_type_id",
-    "changed_object_id",
-    "object_repr",
-    "prechange_data",
-    "postchange_data",
-    "note",
-]
 SQLITE_BATCH = 5_000
 
 
@@ -84,64 +69,6 @@ def snapshot_encoder(model) -> Callable[[dict], str]:
         return "{" + ",".join(key + convert(row[name]) for name, key, convert in converters) + "}"
 
     return encode
-
-
-# The snapshot of a stored row built by PostgreSQL itself, field by field, as `serialize_object` writes it
-# (DjangoJSONEncoder's forms: decimals as text with the field's places, ISO dates, datetimes in UTC to the
-# millisecond with "Z" and no fraction when there is none). For the field types below only; a model with
-# another kind of field gets its snapshots from Python.
-_SQL_SNAPSHOT_VALUE = {
-    **dict.fromkeys(("CharField", "TextField", "SlugField", "EmailField", "URLField"), "to_jsonb({c})"),
-    **dict.fromkeys(("BooleanField", "JSONField"), "to_jsonb({c})"),
-    **dict.fromkeys(
-        (
-            "AutoField",
-            "BigAutoField",
-            "SmallAutoField",
-            "IntegerField",
-            "BigIntegerField",
-            "SmallIntegerField",
-            "PositiveIntegerField",
-            "PositiveBigIntegerField",
-            "PositiveSmallIntegerField",
-            "ForeignKey",
-            "OneToOneField",
-        ),
-        "to_jsonb({c})",
-    ),
-    "DecimalField": "to_jsonb({c}::text)",  # numeric(p, s) prints its s places, as the quantized Decimal
-    "UUIDField": "to_jsonb({c}::text)",
-    "DateField": "to_jsonb(to_char({c}, 'YYYY-MM-DD'))",
-    "DateTimeField": (
-        "to_jsonb(to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-        " || CASE WHEN mod(extract(microseconds FROM {c})::bigint, 1000000) <> 0"
-        " THEN to_char({c} AT TIME ZONE 'UTC', '.MS') ELSE '' END || 'Z')"
-    ),
-}
-_PAIRS_PER_CALL = 50  # jsonb_build_object takes at most 100 arguments
-
-
-def snapshot_sql(model, alias: str) -> str | None:
-    """A PostgreSQL expression for the change-log snapshot of a row of `model`'s table (as `alias`), equal
-    to `serialize_object()` of the saved instance — or None when a field's type has no expression here.
-
-    Bulk creates log their rows with it: the server builds the JSON from the row it just stored instead of
-    Python encoding ~1 KB per row and PostgreSQL parsing it back (see `BulkWriter._log_created`)."""
-    pairs = []
-    for field in model._meta.concrete_fields:
-        if field.attname == "last_updated":
-            continue  # not part of snapshots (see changelog.serialize_object)
-        template = _SQL_SNAPSHOT_VALUE.get(field.get_internal_type())
-        if template is None:
-            return None
-        column = f'{alias}."{field.column}"'
-        # jsonb_build_object writes a SQL NULL as JSON null, as the Python snapshot writes None.
-        pairs.append(f"'{field.attname}', {template.format(c=column)}")
-    calls = [
-        "jsonb_build_object(" + ", ".join(pairs[start : start + _PAIRS_PER_CALL]) + ")"
-        for start in range(0, len(pairs), _PAIRS_PER_CALL)
-    ]
-    return " || ".join(calls) if calls else "'{}'::jsonb"
 
 
 def _converter_for(field) -> Callable[[object], str]:
@@ -306,17 +233,42 @@ class BulkWriter:
         return len(rows)
 
     def _write_changes(self, model, columns, rows, describe, *, befores: dict | None = None):
-        if befores is None and self.vendor == "postgresql" and snapshot_sql(model, "t") is not None:
-            self._log_created(model, rows, describe)
-            return
-        content_type_id, common = self._change_columns(model, "create" if befores is None else "update")
+        content_type_id = ContentType.objects.get_for_model(model).pk
+        context = self.context
+        user_id = getattr(context.user, "pk", None)
+        user_name = getattr(context.user, "username", "") if context.user else ""
+        batch_id = getattr(context.import_batch, "pk", None)
+        note = context.note[:200]
+        change_columns = [
+            "time",
+            "user_id",
+            "user_name",
+            "source",
+            "request_id",
+            "import_batch_id",
+            "action",
+            "changed_object_type_id",
+            "changed_object_id",
+            "object_repr",
+            "prechange_data",
+            "postchange_data",
+            "note",
+        ]
         snapshot_of = snapshot_encoder(model)
+        request_id = context.request_id.hex  # psycopg and SQLite both take the hex form
+        action = "create" if befores is None else "update"
         dumps = json.dumps
 
         def change_rows():
             for row in rows:
                 yield [
-                    *common,
+                    self._now,
+                    user_id,
+                    user_name,
+                    context.source,
+                    request_id,
+                    batch_id,
+                    action,
                     content_type_id,
                     row["id"],
                     describe(row)[:200],
@@ -324,45 +276,10 @@ class BulkWriter:
                     if befores is None
                     else dumps(befores[row["id"]], ensure_ascii=False, default=_json_default),
                     snapshot_of(row),
-                    self.context.note[:200],
+                    note,
                 ]
 
-        self._copy(ObjectChange._meta.db_table, _CHANGE_COLUMNS, change_rows())
-
-    def _change_columns(self, model, action: str) -> tuple[int, list]:
-        """The content type id, and the values of the change rows' leading columns (time … action)."""
-        context = self.context
-        common = [
-            self._now,
-            getattr(context.user, "pk", None),
-            getattr(context.user, "username", "") if context.user else "",
-            context.source,
-            context.request_id.hex,  # psycopg and SQLite both take the hex form
-            getattr(context.import_batch, "pk", None),
-            action,
-        ]
-        return ContentType.objects.get_for_model(model).pk, common
-
-    def _log_created(self, model, rows, describe) -> None:
-        """PostgreSQL: one INSERT … SELECT logs a chunk of rows just written, the snapshot of each built by
-        the server from the stored row (`snapshot_sql`). Python sends only the ids and the objects' names:
-        encoding the snapshots (~6 µs a row) and streaming them back as COPY text cost more on the
-        importing side than the rows themselves, and PostgreSQL parsed that text again into jsonb."""
-        content_type_id, common = self._change_columns(model, "create")
-        leading = ", ".join(f'"{name}"' for name in _CHANGE_COLUMNS)
-        sql = (
-            f'INSERT INTO "{ObjectChange._meta.db_table}" ({leading}) '
-            f"SELECT {', '.join(['%s'] * len(common))}, %s, t.id, r.object_repr, NULL, "
-            f"{snapshot_sql(model, 't')}, %s "
-            "FROM unnest(%s::bigint[], %s::text[]) WITH ORDINALITY AS r(id, object_repr, position) "
-            f'JOIN "{model._meta.db_table}" t ON t.id = r.id ORDER BY r.position'
-        )
-        ids = [row["id"] for row in rows]
-        names = [describe(row)[:200] for row in rows]
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*common, content_type_id, self.context.note[:200], ids, names])
-            if cursor.rowcount != len(ids):  # every row was written just now, in this transaction
-                raise RuntimeError(f"logged {cursor.rowcount} of {len(ids)} new {model._meta.label} rows")
+        self._copy(ObjectChange._meta.db_table, change_columns, change_rows())
 
     def _copy(self, table: str, columns: list[str], rows: Iterable[list]):
         column_sql = ", ".join(f'"{c}"' for c in columns)
