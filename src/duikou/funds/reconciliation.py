@@ -26,7 +26,6 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from duikou.core.money import yuan_of_sum
 
 from .choices import ConfirmationState, EntryKind, ReconciliationStatus
-from .models import ArrivalConfirmation
 
 ZERO = Decimal("0.00")
 
@@ -183,8 +182,8 @@ def unconfirmed_arrivals_by(entries, key: str) -> dict[int, Decimal]:
 def confirmed_arrivals(entries, *, by: str | None = None):
     """Σ of the arrivals among `entries` the recipient confirmed (reversed ones left out).
 
-    Read from the answers' side, so it costs what the confirmations cost, not the ledger: the dashboards
-    take `arrived − confirmed` as the unconfirmed share of an arrival figure they read from the rollups.
+    The dashboards take `arrived − confirmed` as the unconfirmed share of an arrival figure they read from
+    the rollups.
 
     Args:
         by: a ledger field (supporter_id …) to group by; None for one total.
@@ -192,12 +191,13 @@ def confirmed_arrivals(entries, *, by: str | None = None):
     Returns:
         A Decimal, or {value of `by`: Decimal}.
     """
-    confirmations = ArrivalConfirmation.objects.filter(
-        state=ConfirmationState.CONFIRMED,
-        entry__in=entries.filter(kind=EntryKind.ARRIVED).values("pk"),
-        entry__reversal__isnull=True,
+    # From the entries, joined to their answers: PostgreSQL hashes the confirmations and scans the entries
+    # once (~90 ms for SF1's 72,000 answers, all years). Written as answers whose entry is `IN` the entries,
+    # it probed the ledger's key once per ledger row (~330 ms).
+    confirmed = entries.filter(
+        kind=EntryKind.ARRIVED, confirmation__state=ConfirmationState.CONFIRMED, reversal__isnull=True
     ).order_by()
     if by is None:
-        return yuan_of_sum(confirmations.aggregate(total=Sum("entry__amount"))["total"])
-    rows = confirmations.values_list(f"entry__{by}").annotate(total=Sum("entry__amount"))
+        return yuan_of_sum(confirmed.aggregate(total=Sum("amount"))["total"])
+    rows = confirmed.values_list(by).annotate(total=Sum("amount"))
     return {key: yuan_of_sum(total) for key, total in rows}
