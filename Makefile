@@ -72,7 +72,9 @@ demo: install
 	$(BIN)/duikou generate --scale $(DEMO_SCALE) --seed 1
 	$(BIN)/duikou demo-accounts --address $(DEMO_ADDRESS)
 	@echo ""
-	@echo "Duikou: http://$(DEMO_ADDRESS)/  (Ctrl-C 停止 / to stop)"
+	@# A port alone means 127.0.0.1, as for runserver.
+	@case "$(DEMO_ADDRESS)" in *:*) address="$(DEMO_ADDRESS)";; *) address="127.0.0.1:$(DEMO_ADDRESS)";; esac; \
+	echo "Duikou: http://$$address/  (Ctrl-C 停止 / to stop)"
 	@# The background worker (large imports and exports, docs/guide/imports.md) runs beside the server in
 	@# the same shell and is stopped with it, however the server ends.
 	@$(BIN)/duikou db_worker --no-reload --interval 1 & worker=$$!; \
