@@ -18,13 +18,12 @@ from django.urls import reverse
 
 from duikou.funds.choices import EntryKind
 from duikou.funds.models import LedgerEntry
-from duikou.funds.reconciliation import confirmed_arrivals
 from duikou.geo.choices import Zone
 from duikou.parties.choices import SUPPORTER_KINDS
 from duikou.parties.models import Organization
 
 from . import summaries
-from .queries import Scope, active_projects, ratio, scoped_measurements
+from .queries import Scope, active_projects, confirmed_by_supporter, ratio, scoped_measurements
 
 ZERO = Decimal("0.00")
 PLANNED_AND_ARRIVED = [EntryKind.PLAN, EntryKind.ADJUSTMENT, EntryKind.ARRIVED]
@@ -141,9 +140,7 @@ def by_supporter(scope: Scope) -> list[dict]:
     for item in ledger_rows:
         row = row_for(item["supporter_id"])
         row["arrived" if item["kind"] == EntryKind.ARRIVED else "planned"] += item["total"] or ZERO
-    entries = scope.filter(LedgerEntry.objects.filter(programme=scope.programme), year_field="fiscal_year")
-    confirmed = confirmed_arrivals(entries.filter(value_date__lte=scope.as_of), by="supporter_id")
-    for supporter_id, amount in confirmed.items():
+    for supporter_id, amount in confirmed_by_supporter(scope).items():
         row_for(supporter_id)["confirmed"] += amount
     result = []
     for row in rows.values():

@@ -129,6 +129,16 @@ def scoped_entries(scope: Scope):
     return scope.filter(LedgerEntry.objects.filter(programme=scope.programme), year_field="fiscal_year")
 
 
+def confirmed_by_supporter(scope: Scope) -> dict[int, Decimal]:
+    """Σ of the scope's arrivals their recipients confirmed, by supporter, read once per page (`Scope.memo`):
+    the headline's unconfirmed share and the supporters' chart both take it, and each read scans the
+    scope's arrivals (~90 ms for all years of SF1)."""
+    if "confirmed_by_supporter" not in scope.memo:
+        entries = scoped_entries(scope).filter(value_date__lte=scope.as_of)
+        scope.memo["confirmed_by_supporter"] = confirmed_arrivals(entries, by="supporter_id")
+    return scope.memo["confirmed_by_supporter"]
+
+
 def funds(scope: Scope) -> dict:
     """Ledger sums of the scope. `unconfirmed_arrived` is the part of `arrived` its recipients have not
     confirmed (pending or disputed, issue 5 item 3): the arrival figures rest on it, and the pages say so.
@@ -136,7 +146,7 @@ def funds(scope: Scope) -> dict:
     totals = summaries.fund_totals(scope) if scope.use_rollups else None
     if totals is None:
         totals = fund_totals(scoped_entries(scope), as_of=scope.as_of)
-    confirmed = confirmed_arrivals(scoped_entries(scope).filter(value_date__lte=scope.as_of))
+    confirmed = sum(confirmed_by_supporter(scope).values(), Decimal("0.00"))
     return {
         "planned": totals.planned + totals.adjusted,
         "arrived": totals.arrived,
