@@ -91,8 +91,7 @@ class LedgerEntryImporter(ScopedImporterMixin, ReferenceResolving, Importer):
         if in_scope is not None:
             projects = projects.filter(in_scope)
         self.projects = {
-            project.code: project
-            for project in projects.select_related("programme", "supporter", "division")
+            project.code: project for project in projects.select_related("programme", "supporter", "division")
         }
         self.claimed: set[int] = set()  # stored entries already matched by an earlier row of this file
         self._stored_by_date: dict = {}

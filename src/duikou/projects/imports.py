@@ -179,7 +179,7 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
             result.warnings.append(
                 RowError(
                     None,
-                    self.header.titles.get("name") or str(PROJECT_COLUMNS[1].label),
+                    self._name_title(),
                     "",
                     _(
                         "另有 {count} 行疑似重复，未逐一列出（只列出前 {listed} 行）；"
@@ -280,12 +280,16 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
             self.duplicate_warnings.append(
                 RowError(
                     row.number,
-                    self.header.titles.get("name") or str(PROJECT_COLUMNS[1].label),
+                    self._name_title(),
                     project.name,
                     duplicate.warning(),
                     self.header.columns.get("name"),
                 )
             )
+
+    def _name_title(self) -> str:
+        """The name column's header as the file writes it: where the duplicate warnings go."""
+        return self.header.titles.get("name") or str(PROJECT_COLUMNS[1].label)
 
     def _category(self, programme, text: str) -> Category | None:
         key = (programme.pk, text)

@@ -335,10 +335,10 @@ class Importer:
         width = len(names)
         rows_of_cells = zip(*columns, strict=True) if columns else [()] * len(chunk)
         for index, ((number, raw), cells) in enumerate(zip(chunk, rows_of_cells, strict=True)):
-            if index in odd_rows:  # a blank required cell or an unreadable one: read again, cell by cell
-                row = self._parse_row(number, raw, result)
-            elif cells.count(None) == width:
+            if cells.count(None) == width:
                 row = None  # blank lines between blocks, or the sheet's formatted-but-empty tail
+            elif index in odd_rows:  # a blank required cell or an unreadable one
+                row = self._odd_row(number, raw, cells, result)
             else:
                 row = self._check_row_values(number, raw, dict(zip(names, cells, strict=True)), [], result)
             if row is not None:
@@ -361,7 +361,7 @@ class Importer:
     def _read_columns(self, chunk: list[tuple[int, list]]) -> tuple[list[str], list[list], set[int]]:
         """The chunk read column by column: the spec names of the columns present, each one's values in
         row order (None for a blank-looking cell), and the rows (indexes in the chunk) where a cell is
-        unreadable or a required one blank — those are read again cell by cell, for their messages.
+        unreadable or a required one blank — those get a message for each such cell (`_odd_row`).
 
         Column by column, a cell costs a dictionary lookup in a list comprehension (each distinct cell is
         parsed once, `_read_column`); the rows then take their values with `zip`, in C. Read row by row,
@@ -412,30 +412,18 @@ class Importer:
                 readers.append((spec, header.columns[spec.name], {}, self.cell_parser(spec, unit)))
         return readers
 
-    def _parse_row(self, number: int, raw: list, result: ImportResult) -> ParsedRow | None:
-        width = len(raw)
-        values, problems, is_empty = {}, [], True
-        for spec, column, memo, parse in self._readers:
-            cell = raw[column] if column < width else None
-            if cell is None:
-                value = _BLANK
-            else:  # as _read_column does
-                key = cell if type(cell) is str else (type(cell), cell)
-                value = memo.get(key, _UNSEEN)
-                if value is _UNSEEN:
-                    value = _read_cell(cell, parse, memo, key)
-            if value is _BLANK:
-                values[spec.name] = None
-                if spec.required:
-                    problems.append((spec.name, cell, _("必填项为空。")))
-                continue
-            is_empty = False
+    def _odd_row(self, number: int, raw: list, cells: tuple, result: ImportResult) -> ParsedRow:
+        """A row with an unreadable cell or a blank required one (`cells`: its values as the columns read
+        them): checked like any other, with a message for each such cell."""
+        values, problems = {}, []
+        for (spec, column, _memo, _parse), value in zip(self._readers, cells, strict=True):
+            cell = raw[column] if column < len(raw) else None
             if type(value) is CellError:
                 problems.append((spec.name, cell, str(value)))
-            else:
-                values[spec.name] = value
-        if is_empty:
-            return None  # blank lines between blocks, or the sheet's formatted-but-empty tail
+                continue
+            values[spec.name] = value
+            if value is None and spec.required:
+                problems.append((spec.name, cell, _("必填项为空。")))
         return self._check_row_values(number, raw, values, problems, result)
 
     def _check_row_values(
