@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from dashboard import setup_django
@@ -137,42 +138,46 @@ def time_import(path: Path, *, dry_run: bool = False) -> float:
     return seconds
 
 
-def imported_rows_as_copy_text(url: str) -> tuple[list[str], bytes]:
+def _copy_out(url: str, table: str, select: Callable[[list[str]], str]) -> tuple[list[str], bytes]:
+    """`table`'s columns, and as COPY text the rows of the query `select(columns)` writes."""
     import psycopg
 
     with psycopg.connect(url) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM projects_project LIMIT 0")
+        cursor.execute(f"SELECT * FROM {table} LIMIT 0")
         columns = [column.name for column in cursor.description]
         buffer = io.BytesIO()
-        query = (
-            f"COPY (SELECT * FROM projects_project WHERE code LIKE '{CODE_PREFIX}%' ORDER BY id) TO STDOUT"
-        )
-        with cursor.copy(query) as copy:
+        with cursor.copy(f"COPY ({select(columns)}) TO STDOUT") as copy:
             for block in copy:
                 buffer.write(block)
     return columns, buffer.getvalue()
+
+
+def imported_rows_as_copy_text(url: str) -> tuple[list[str], bytes]:
+    return _copy_out(
+        url,
+        "projects_project",
+        lambda _columns: f"SELECT * FROM projects_project WHERE code LIKE '{CODE_PREFIX}%' ORDER BY id",
+    )
 
 
 def imported_changes_as_copy_text(url: str) -> tuple[list[str], bytes]:
     """The change-log rows our import wrote for its projects, as COPY text (their ids left out, and their
     import batch, deleted with the benchmark's rows: a NULL reference is not checked, so the writes alone
     come out a little faster than they would be)."""
-    import psycopg
 
-    with psycopg.connect(url) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM core_objectchange LIMIT 0")
-        columns = [column.name for column in cursor.description if column.name != "id"]
-        column_sql = ", ".join(f'"{name}"' for name in columns)
-        selected = column_sql.replace('"import_batch_id"', 'NULL AS "import_batch_id"')
-        buffer = io.BytesIO()
-        query = (
-            f"COPY (SELECT {selected} FROM core_objectchange WHERE import_batch_id IN "
-            "(SELECT id FROM core_importbatch WHERE label LIKE 'bench-%') ORDER BY id) TO STDOUT"
+    def select(columns: list[str]) -> str:
+        selected = ", ".join(
+            'NULL AS "import_batch_id"' if name == "import_batch_id" else f'"{name}"'
+            for name in columns
+            if name != "id"
         )
-        with cursor.copy(query) as copy:
-            for block in copy:
-                buffer.write(block)
-    return columns, buffer.getvalue()
+        return (
+            f"SELECT {selected} FROM core_objectchange WHERE import_batch_id IN "
+            "(SELECT id FROM core_importbatch WHERE label LIKE 'bench-%') ORDER BY id"
+        )
+
+    columns, data = _copy_out(url, "core_objectchange", select)
+    return [name for name in columns if name != "id"], data
 
 
 def time_raw_copy(url: str, columns: list[str], data: bytes, *tables: tuple[str, list[str], bytes]) -> float:
