@@ -1,4 +1,5 @@
-"""Rollups: sums of the fund ledger, projects, outcomes and people, kept by database triggers.
+"""Rollups: sums of the fund ledger, its confirmed arrivals, projects, outcomes and people, kept by database
+triggers.
 
 These tables are derived data, not records: every row is a sum over rows of
 another table, written only by the triggers that `dashboards.rollups`
@@ -57,6 +58,38 @@ class FundRollup(models.Model):
 
     def __str__(self):
         return f"{self.fiscal_year} {self.supporter_id}→{self.division_id} {self.kind}: {self.amount_fen} 分"
+
+
+class ConfirmedRollup(models.Model):
+    """Arrivals (到位) their recipients confirmed, summed by programme, fiscal year, supporter and division.
+
+    A confirmation counts while it says confirmed, its entry is an arrival and no entry reverses that entry:
+    `funds.reconciliation.confirmed_arrivals_by`. Disputed and pending arrivals, and reversed ones, are not
+    here; `source_rows` counts the confirmations summed, so the row goes when the last one stops counting.
+    """
+
+    programme_id = key_field(_("援助计划"))
+    fiscal_year = models.SmallIntegerField(_("资金年度"))
+    supporter_id = key_field(_("支援方"))
+    division_id = key_field(_("受援地"))
+    source_rows = count_field(_("已确认分录数"))
+    confirmed_fen = count_field(_("已确认到位金额（分）"))
+    latest_value_date = models.DateField(_("最晚发生日期"), null=True)
+
+    class Meta:
+        verbose_name = _("到位确认汇总")
+        verbose_name_plural = _("到位确认汇总")
+        ordering = ["programme_id", "fiscal_year", "supporter_id", "division_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_id", "fiscal_year", "supporter_id", "division_id"],
+                name="dashboards_confirmedrollup_key",
+                violation_error_message=_("汇总行重复。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year} {self.supporter_id}→{self.division_id}: {self.confirmed_fen} 分"
 
 
 class ProjectRollup(models.Model):

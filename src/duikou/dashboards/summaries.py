@@ -28,7 +28,15 @@ from duikou.geo.models import Division
 from duikou.outcomes.models import Indicator
 from duikou.programmes.models import Category
 
-from .models import CompletionRollup, FundRollup, OutcomeRollup, PeopleRollup, ProjectRollup, StatusRollup
+from .models import (
+    CompletionRollup,
+    ConfirmedRollup,
+    FundRollup,
+    OutcomeRollup,
+    PeopleRollup,
+    ProjectRollup,
+    StatusRollup,
+)
 
 FUND_FIELDS = {
     EntryKind.PLAN: "planned",
@@ -142,6 +150,19 @@ def ledger_by_supporter(scope, kinds) -> list[dict] | None:
     return [
         {"supporter_id": row["supporter_id"], "kind": row["kind"], "total": fen(row["fen"])} for row in rows
     ]
+
+
+def confirmed_by_supporter(scope) -> dict[int, Decimal] | None:
+    """As `funds.reconciliation.confirmed_arrivals_by(entries, "supporter_id")` over the scope's ledger up
+    to as-of: Σ of the arrivals their recipients confirmed (reversed ones left out); None: ask the ledger."""
+    rows = list(
+        _scoped(ConfirmedRollup, scope, year_field="fiscal_year")
+        .values_list("supporter_id")
+        .annotate(fen=Sum("confirmed_fen"), latest=Max("latest_value_date"))
+    )
+    if not _all_on_or_before((latest for _, _, latest in rows), scope.as_of):
+        return None
+    return {supporter_id: fen(total) for supporter_id, total, _ in rows}
 
 
 # -- projects ---------------------------------------------------------------------------------------------

@@ -182,7 +182,11 @@ def unconfirmed_arrivals_by(entries, key: str) -> dict[int, Decimal]:
 def confirmed_arrivals_by(entries, key: str) -> dict[int, Decimal]:
     """Σ of the arrivals among `entries` the recipient confirmed (reversed ones left out), grouped by `key`
     (supporter_id …), in one query. The dashboards take `arrived − confirmed` as the unconfirmed share of
-    an arrival figure they read from the rollups."""
+    an arrival figure they read from the rollups.
+
+    This is the definition of the dashboards' confirmed figure: their confirmed-arrival rollup
+    (`dashboards.ConfirmedRollup`, kept by triggers) holds the same sums by programme, fiscal year,
+    supporter and division, and the dashboards call this only for an as-of date the rollup cannot answer."""
     # From the entries, joined to their answers: PostgreSQL hashes the confirmations and scans the entries
     # once (~90 ms for SF1's 72,000 answers, all years). Written as answers whose entry is `IN` the entries,
     # it probed the ledger's key once per ledger row (~330 ms).

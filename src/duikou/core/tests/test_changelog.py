@@ -32,6 +32,7 @@ NOT_LOGGED = {
     "dashboards.CompletionRollup",
     "dashboards.OutcomeRollup",
     "dashboards.PeopleRollup",
+    "dashboards.ConfirmedRollup",
 }
 
 

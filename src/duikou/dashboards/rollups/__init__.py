@@ -32,6 +32,7 @@ Modules: `definitions` (what each rollup sums), `sql` (the generated SQL),
 
 from .definitions import (
     COMPLETIONS,
+    CONFIRMED,
     FUNDS,
     OUTCOMES,
     PEOPLE,
@@ -39,7 +40,9 @@ from .definitions import (
     ROLLUPS,
     STATUSES,
     VENDORS,
+    Cancellation,
     Facet,
+    Parent,
     Rollup,
     Sql,
 )
@@ -57,6 +60,7 @@ from .sql import drop_sql, install_sql, rebuild_sql
 
 __all__ = [
     "COMPLETIONS",
+    "CONFIRMED",
     "FUNDS",
     "OUTCOMES",
     "PEOPLE",
@@ -64,8 +68,10 @@ __all__ = [
     "ROLLUPS",
     "STATUSES",
     "VENDORS",
+    "Cancellation",
     "DropRollupTriggers",
     "Facet",
+    "Parent",
     "Rollup",
     "Sql",
     "analyze",

@@ -8,9 +8,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from duikou.funds.choices import ConfirmationState, EntryKind
 from duikou.projects.choices import CLOSED_STATUSES, GRASSROOTS_LEVELS, ConstructionType
 
-from ..models import CompletionRollup, FundRollup, OutcomeRollup, PeopleRollup, ProjectRollup, StatusRollup
+from ..models import (
+    CompletionRollup,
+    ConfirmedRollup,
+    FundRollup,
+    OutcomeRollup,
+    PeopleRollup,
+    ProjectRollup,
+    StatusRollup,
+)
 
 VENDORS = ("postgresql", "sqlite")
 
@@ -56,14 +65,15 @@ def day_after(date: Sql) -> Sql:
     return Sql(f"({date.postgresql} + 1)", f"date({date.sqlite}, '+1 day')")
 
 
-def fixed_point(name: str, places: int) -> Sql:
+def fixed_point(name: str, places: int, row: str = "{r}") -> Sql:
     """A decimal column as a whole number of 10^-places: exact integer sums on both databases.
 
     SQLite keeps decimals as floats (an amount's float times 100 is within 1e-6 of the whole fen,
-    so ROUND restores it exactly); PostgreSQL's numeric is exact already.
+    so ROUND restores it exactly); PostgreSQL's numeric is exact already. `row`: the source row, or
+    the alias of its parent (`Parent`).
     """
     factor = 10**places
-    return Sql(f"CAST({{r}}.{name} * {factor} AS bigint)", f"CAST(ROUND({{r}}.{name} * {factor}) AS integer)")
+    return Sql(f"CAST({row}.{name} * {factor} AS bigint)", f"CAST(ROUND({row}.{name} * {factor}) AS integer)")
 
 
 def when(condition: Sql, value: Sql, otherwise: Sql = ZERO) -> Sql:
@@ -88,6 +98,36 @@ class Facet:
     keys: dict[str, Sql]
     sums: dict[str, Sql]
     maxima: dict[str, Sql] = field(default_factory=dict)
+    where: Sql | None = None  # the source rows that add anything; None: all of them
+
+
+@dataclass(frozen=True)
+class Parent:
+    """The row of another table each source row reads its keys and sums from, joined as `alias` on
+    `alias.id = source.column` (a confirmation's ledger entry).
+
+    The parent must never change while a source row points at it — the ledger is append-only — so only
+    the source rows' own writes move their sums. A parent updated or deleted anyway (the append-only
+    trigger lifted) rebuilds the rollup; a source row without its parent adds nothing.
+    """
+
+    table: str
+    alias: str
+    column: str
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """Rows of `table` whose `column` points at a parent take that parent's source rows out of the sums
+    (a reversal, `reverses_id`, takes its arrival's confirmation out).
+
+    `column` must be unique (one reversal per entry): a row inserted into `table` is then the first to
+    cancel its parent, so its insert trigger subtracts what the parent's source rows added, and nothing
+    else need be known of the time before the insert.
+    """
+
+    table: str
+    column: str
 
 
 @dataclass(frozen=True)
@@ -96,12 +136,15 @@ class Rollup:
 
     `depends_on` names (table, column) pairs the key expressions read from other tables: when such a
     column changes, the rollup is rebuilt (rare by nature: a project moved to another programme).
+    `parent` and `cancelled_by`: see `Parent` and `Cancellation`.
     """
 
     model: type
     source: str
     facets: tuple[Facet, ...]
     depends_on: tuple[tuple[str, str], ...] = ()
+    parent: Parent | None = None
+    cancelled_by: Cancellation | None = None
 
     @property
     def table(self) -> str:
@@ -120,9 +163,10 @@ class Rollup:
         return list(self.facets[0].maxima)
 
     def source_columns(self) -> list[str]:
-        found = set()
+        found = {self.parent.column} if self.parent else set()
         for facet in self.facets:
-            for expression in [*facet.keys.values(), *facet.sums.values(), *facet.maxima.values()]:
+            expressions = [*facet.keys.values(), *facet.sums.values(), *facet.maxima.values()]
+            for expression in expressions + ([facet.where] if facet.where else []):
                 found |= expression.columns()
         return sorted(found)
 
@@ -268,4 +312,33 @@ PEOPLE = Rollup(
     ),
 )
 
-ROLLUPS: tuple[Rollup, ...] = (FUNDS, PROJECTS, STATUSES, COMPLETIONS, OUTCOMES, PEOPLE)
+# The confirmed arrivals of funds.reconciliation.confirmed_arrivals_by: a confirmation counts while it says
+# confirmed, its entry is an arrival, and no entry reverses that entry. Keys, amount and value date are the
+# entry's, which never changes (append-only ledger).
+ENTRY = Parent("funds_ledgerentry", "entry", "entry_id")
+CONFIRMED = Rollup(
+    ConfirmedRollup,
+    "funds_arrivalconfirmation",
+    (
+        Facet(
+            keys={
+                "programme_id": same("entry.programme_id"),
+                "fiscal_year": same("entry.fiscal_year"),
+                "supporter_id": same("entry.supporter_id"),
+                "division_id": same("entry.division_id"),
+            },
+            sums={"source_rows": ONE, "confirmed_fen": fixed_point("amount", 2, row="entry")},
+            maxima={"latest_value_date": same("entry.value_date")},
+            where=same(
+                "{r}.state = "
+                + literals([ConfirmationState.CONFIRMED])
+                + " AND entry.kind = "
+                + literals([EntryKind.ARRIVED])
+            ),
+        ),
+    ),
+    parent=ENTRY,
+    cancelled_by=Cancellation("funds_ledgerentry", "reverses_id"),
+)
+
+ROLLUPS: tuple[Rollup, ...] = (FUNDS, PROJECTS, STATUSES, COMPLETIONS, OUTCOMES, PEOPLE, CONFIRMED)

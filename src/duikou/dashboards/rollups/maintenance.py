@@ -6,7 +6,16 @@ from django.db import connection as default_connection
 from django.db.migrations.operations.base import Operation
 
 from .definitions import ROLLUPS, VENDORS, Rollup
-from .sql import column_list, install_sql, postgresql_functions, quote, rebuild_sql, sqlite_triggers
+from .sql import (
+    column_list,
+    counted_condition,
+    install_sql,
+    postgresql_functions,
+    quote,
+    rebuild_sql,
+    rows_from,
+    sqlite_triggers,
+)
 
 
 def _execute(statements: list[str], connection=None) -> None:
@@ -85,8 +94,11 @@ def _fresh_rows(rollup: Rollup, connection) -> dict[tuple, tuple]:
             values = [f"SUM({sql.render(vendor, 'r')})" for sql in facet.sums.values()]
             values += [f"MAX({sql.render(vendor, 'r')})" for sql in facet.maxima.values()]
             positions = ", ".join(str(i) for i in range(1, len(keys) + 1))
+            counted = counted_condition(rollup, facet, vendor, "r")
             cursor.execute(
-                f"SELECT {', '.join(keys + values)} FROM {quote(rollup.source)} AS r GROUP BY {positions}",
+                f"SELECT {', '.join(keys + values)} FROM {rows_from(rollup, quote(rollup.source))}"
+                + (f" WHERE {counted}" if counted else "")
+                + f" GROUP BY {positions}",
                 None,
             )
             for row in cursor.fetchall():

@@ -16,14 +16,26 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.utils import timezone
 
+from duikou.core.bulk import BulkWriter
 from duikou.core.context import change_context
+from duikou.core.triggers import append_only_suspended
 from duikou.dashboards import charts, rollups, summaries
-from duikou.dashboards.models import FundRollup, OutcomeRollup, ProjectRollup
+from duikou.dashboards.models import ConfirmedRollup, FundRollup, OutcomeRollup, ProjectRollup
 from duikou.dashboards.queries import Scope, headline_figures
 from duikou.demo.generator import generate_dataset
 from duikou.demo.wipe import wipe_dataset
-from duikou.funds.services import post_entry, reverse_entry
+from duikou.funds.choices import ConfirmationState, EntryKind
+from duikou.funds.models import ArrivalConfirmation, LedgerEntry
+from duikou.funds.reconciliation import confirmed_arrivals_by
+from duikou.funds.services import (
+    confirm_arrival,
+    dispute_arrival,
+    first_open_day,
+    post_entry,
+    reverse_entry,
+)
 from duikou.geo.choices import DivisionLevel
 from duikou.geo.models import Division
 from duikou.outcomes.models import Measurement
@@ -146,6 +158,7 @@ SCOPES = [
 # -- the load -----------------------------------------------------------------------------------------------
 def test_the_bulk_load_leaves_every_rollup_exact(dataset):
     assert FundRollup.objects.exists() and ProjectRollup.objects.exists() and OutcomeRollup.objects.exists()
+    assert ConfirmedRollup.objects.exists()
     assert_rollups_exact()
 
 
@@ -162,6 +175,7 @@ def test_today_over_past_data_is_read_from_the_rollups(dataset):
     scope = scope_of(dataset, "programme, all years")
 
     assert summaries.fund_totals(scope) is not None
+    assert summaries.confirmed_by_supporter(scope) is not None
     assert summaries.start_counts(scope) is not None
     assert summaries.completion_counts(scope) is not None
     assert summaries.people(scope) is not None
@@ -172,6 +186,7 @@ def test_an_as_of_day_inside_the_data_falls_back_to_the_base_tables(dataset):
     scope = scope_of(dataset, "programme, all years, as of mid-2019")
 
     assert summaries.fund_totals(scope) is None  # later entries of those fiscal years exist
+    assert summaries.confirmed_by_supporter(scope) is None
     assert headline_figures(scope) == headline_figures(scope.from_base_tables())
 
 
@@ -296,6 +311,7 @@ def test_wiping_the_data_set_empties_the_rollups(dataset):
 
     assert not FundRollup.objects.exists()
     assert not ProjectRollup.objects.exists()
+    assert not ConfirmedRollup.objects.exists()
     assert_rollups_exact()
 
 
@@ -329,3 +345,175 @@ def test_the_rebuild_command_checks_and_repairs(dataset):
 
     call_command("rebuild_rollups", stdout=StringIO())
     assert_rollups_exact()
+
+
+# -- confirmed arrivals (对账): the confirmed-arrival rollup against confirmed_arrivals_by ------------------
+EVER = datetime.date(2100, 12, 31)  # an as-of day after every entry: the rollup answers whole
+
+
+def confirmed_now(programme) -> dict[int, Decimal]:
+    """The programme's confirmed arrivals by supporter, from the rollup."""
+    return summaries.confirmed_by_supporter(Scope(programme, as_of=EVER))
+
+
+def assert_confirmed_exact(programme):
+    """The rollup equals a fresh computation, and what the dashboards read from it equals the definition."""
+    assert rollups.differences([rollups.CONFIRMED]) == {}
+    entries = LedgerEntry.objects.filter(programme=programme)
+    assert confirmed_now(programme) == confirmed_arrivals_by(entries, "supporter_id")
+
+
+def open_arrivals():
+    """Arrivals that are not reversals and not reversed, oldest first."""
+    return LedgerEntry.objects.filter(
+        kind=EntryKind.ARRIVED, reverses__isnull=True, reversal__isnull=True
+    ).order_by("pk")
+
+
+def pending_arrival() -> LedgerEntry:
+    return open_arrivals().filter(confirmation__isnull=True).first()
+
+
+def confirmed_arrival() -> LedgerEntry:
+    return open_arrivals().filter(confirmation__state=ConfirmationState.CONFIRMED).first()
+
+
+def test_the_bulk_load_fills_the_confirmed_rollup(dataset):
+    counted = ArrivalConfirmation.objects.filter(
+        state=ConfirmationState.CONFIRMED, entry__kind=EntryKind.ARRIVED, entry__reversal__isnull=True
+    )
+
+    assert_confirmed_exact(dataset)
+    assert sum(ConfirmedRollup.objects.values_list("source_rows", flat=True)) == counted.count()
+
+
+def test_answering_an_arrival_moves_the_confirmed_figure(dataset):
+    entry = pending_arrival()
+    supporter_id, amount = entry.supporter_id, entry.amount
+    before = confirmed_now(dataset).get(supporter_id, Decimal("0.00"))
+    scope = Scope(dataset, entry.fiscal_year, entry.fiscal_year, supporter=entry.supporter, as_of=TODAY)
+
+    confirm_arrival(entry, acting_user=None)
+    assert confirmed_now(dataset)[supporter_id] == before + amount
+    assert_confirmed_exact(dataset)
+
+    dispute_arrival(
+        entry, acting_user=None, reason="未收到", amount_received=Decimal("0.00")
+    )  # confirmed → disputed
+    assert confirmed_now(dataset).get(supporter_id, Decimal("0.00")) == before
+    assert_confirmed_exact(dataset)
+
+    confirm_arrival(entry, acting_user=None)  # disputed → confirmed
+    assert confirmed_now(dataset)[supporter_id] == before + amount
+    assert_confirmed_exact(dataset)
+    assert_same_as_base_tables(scope)
+
+
+def test_saves_updates_and_deletes_of_confirmations_keep_the_confirmed_rollup_exact(dataset):
+    confirmation = confirmed_arrival().confirmation
+    confirmation.state, confirmation.reason = ConfirmationState.DISPUTED, "金额不符"
+    confirmation.save()
+    assert_confirmed_exact(dataset)
+
+    year = confirmation.entry.fiscal_year
+    answers = ArrivalConfirmation.objects.filter(entry__fiscal_year=year)
+    answers.update(state=ConfirmationState.DISPUTED, reason="批量质疑")
+    assert_confirmed_exact(dataset)
+    answers.update(state=ConfirmationState.CONFIRMED, reason="")
+    assert_confirmed_exact(dataset)
+
+    # An answer moved to another arrival (raw update of the key), then deleted, one and many.
+    ArrivalConfirmation.objects.filter(pk=confirmation.pk).update(entry=pending_arrival())
+    assert_confirmed_exact(dataset)
+    ArrivalConfirmation.objects.get(pk=confirmation.pk).delete()
+    assert_confirmed_exact(dataset)
+    ArrivalConfirmation.objects.filter(entry__fiscal_year=year - 1).delete()
+    assert_confirmed_exact(dataset)
+    assert_same_as_base_tables(Scope(dataset, as_of=TODAY))
+
+
+def test_reversing_a_confirmed_arrival_takes_it_out_of_the_confirmed_figure(dataset):
+    entry = confirmed_arrival()
+    before = confirmed_now(dataset)[entry.supporter_id]
+
+    reverse_entry(entry, reason="重复登记")
+
+    assert confirmed_now(dataset).get(entry.supporter_id, Decimal("0.00")) == before - entry.amount
+    assert_confirmed_exact(dataset)
+    assert_same_as_base_tables(Scope(dataset, entry.fiscal_year, entry.fiscal_year, as_of=TODAY))
+
+
+def test_answers_the_services_refuse_count_for_nothing_when_written_anyway(dataset):
+    """A confirmed answer to a reversed arrival, to a reversal or to a planned amount: confirmed_arrivals_by
+    leaves the first and the last out (the reversal itself counts there, negative), and so does the rollup."""
+    before = confirmed_now(dataset)
+    reversed_arrival = LedgerEntry.objects.filter(kind=EntryKind.ARRIVED, reversal__isnull=False).first()
+    plan = LedgerEntry.objects.filter(kind=EntryKind.PLAN).first()
+    for entry in (reversed_arrival, plan):
+        ArrivalConfirmation.objects.create(
+            entry=entry,
+            state=ConfirmationState.CONFIRMED,
+            amount_received=entry.amount,
+            decided_at=timezone.now(),
+        )
+
+    assert confirmed_now(dataset) == before
+    assert_confirmed_exact(dataset)
+
+    ArrivalConfirmation.objects.create(
+        entry=reversed_arrival.reversal, state="confirmed", amount_received=0, decided_at=timezone.now()
+    )
+    assert_confirmed_exact(dataset)
+
+
+def test_the_bulk_loader_keeps_the_confirmed_rollup_exact(dataset):
+    """COPY on PostgreSQL: a reversal of a confirmed arrival, a new arrival, then its confirmation."""
+    confirmed = confirmed_arrival()
+    day = first_open_day(confirmed.programme_id, confirmed.supporter_id, TODAY)
+    fields = {
+        name: getattr(confirmed, name)
+        for name in ("programme_id", "fiscal_year", "supporter_id", "division_id", "project_id")
+    }
+    reversal = LedgerEntry(
+        kind=EntryKind.ARRIVED, amount=-confirmed.amount, value_date=day, reverses_id=confirmed.pk, **fields
+    )
+    arrival = LedgerEntry(kind=EntryKind.ARRIVED, amount=Decimal("4321.09"), value_date=day, **fields)
+    writer = BulkWriter()
+    writer.create(LedgerEntry, [reversal, arrival])
+    assert_confirmed_exact(dataset)
+
+    writer.create(
+        ArrivalConfirmation,
+        [
+            ArrivalConfirmation(
+                entry_id=arrival.pk,
+                state=ConfirmationState.CONFIRMED,
+                amount_received=arrival.amount,
+                reason="",
+                decided_at=timezone.now(),
+            )
+        ],
+    )
+    writer.finish()
+    assert_confirmed_exact(dataset)
+    assert_same_as_base_tables(Scope(dataset, as_of=TODAY))
+
+
+def test_a_ledger_row_deleted_with_the_append_only_rule_lifted_rebuilds_the_confirmed_rollup(dataset):
+    """The backstop: an answer to a reversed arrival counts again once the reversal is gone."""
+    reversed_arrival = LedgerEntry.objects.filter(kind=EntryKind.ARRIVED, reversal__isnull=False).first()
+    ArrivalConfirmation.objects.create(
+        entry=reversed_arrival,
+        state=ConfirmationState.CONFIRMED,
+        amount_received=reversed_arrival.amount,
+        decided_at=timezone.now(),
+    )
+    before = confirmed_now(dataset)[reversed_arrival.supporter_id]
+
+    with append_only_suspended(LedgerEntry._meta.db_table), connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {LedgerEntry._meta.db_table} WHERE id = %s", [reversed_arrival.reversal.pk]
+        )
+
+    assert confirmed_now(dataset)[reversed_arrival.supporter_id] == before + reversed_arrival.amount
+    assert_confirmed_exact(dataset)
