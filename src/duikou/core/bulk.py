@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from decimal import Decimal
+from itertools import repeat
 from json.encoder import encode_basestring  # the C-accelerated string quoting of json
 
 from django.contrib.contenttypes.models import ContentType
@@ -69,6 +70,60 @@ def snapshot_encoder(model) -> Callable[[dict], str]:
         return "{" + ",".join(key + convert(row[name]) for name, key, convert in converters) + "}"
 
     return encode
+
+
+def snapshot_texts(model, columns: dict[str, list]) -> list[str]:
+    """The change-log snapshots of rows given as columns (attname → values), as `snapshot_encoder` writes
+    them one row at a time: each column's distinct values are converted once, and each row is one string
+    formatting — an import's new rows are mostly the same years, places and categories."""
+    names, encoded = [], []
+    for field in model._meta.concrete_fields:
+        if field.attname == "last_updated":
+            continue
+        convert, memo = _converter_for(field), {}
+        texts = []
+        for value in columns[field.attname]:
+            key = (type(value), value)  # 1 and True are equal keys, not equal snapshots
+            text = memo.get(key)
+            if text is None:
+                text = memo[key] = convert(value)
+            texts.append(text)
+        names.append(field.attname)
+        encoded.append(texts)
+    # JSON keys are attnames: no "%" to escape in the template.
+    template = "{" + ",".join(encode_basestring(name) + ":%s" for name in names) + "}"
+    return [template % parts for parts in zip(*encoded, strict=True)]
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_texts(values: list) -> list[str]:
+    """A column's values as PostgreSQL's COPY text format writes them (None as \\N, backslashes, tabs and
+    line breaks escaped), each distinct value converted once."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        joined = "".join(values)
+        if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+            return [value.translate(_COPY_ESCAPES) for value in values]
+        return values
+    kinds.discard(type(None))
+    if len(kinds) > 1:  # 1 and True are equal keys: no shared conversions
+        return [_copy_text(value) for value in values]
+    texts = {value: _copy_text(value) for value in set(values)}
+    return [texts[value] for value in values]
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value)  # numbers, UUIDs
 
 
 def _converter_for(field) -> Callable[[object], str]:
@@ -184,6 +239,31 @@ class BulkWriter:
         # An instance's __dict__ holds every concrete field by attname: the row itself, no copy.
         return self.write(model, [instance.__dict__ for instance in instances], lambda row: names[row["id"]])
 
+    def create_columns(self, model, columns: dict[str, list], reprs: list[str]) -> int:
+        """Insert new rows given as columns (attname → values: every concrete field, the timestamps aside)
+        with their change-log rows: an import's rows checked as columns (core.imports.ColumnarRows), written
+        without an object per row."""
+        count = len(reprs)
+        if "id" not in columns:
+            columns["id"] = list(self.reserve_ids(model, count))
+        attnames = [field.attname for field in model._meta.concrete_fields]
+        for name in ("created", "last_updated"):
+            if name in attnames:
+                columns[name] = [self._now] * count
+        json_columns = [
+            f.attname for f in model._meta.concrete_fields if f.get_internal_type() == "JSONField"
+        ]
+        values = dict(columns)
+        for name in json_columns:
+            values[name] = [
+                json.dumps(value, ensure_ascii=False, default=_json_default) for value in columns[name]
+            ]
+        self._copy_columns(model._meta.db_table, attnames, [values[name] for name in attnames])
+        self._write_change_rows(model, columns["id"], reprs, snapshot_texts(model, columns))
+        self.counts[model._meta.label] = self.counts.get(model._meta.label, 0) + count
+        self._written_models.append(model)
+        return count
+
     def assign_ids(self, model, instances: list) -> None:
         """Reserve primary keys for the instances that have none."""
         missing = [instance for instance in instances if instance.pk is None]
@@ -233,11 +313,43 @@ class BulkWriter:
         return len(rows)
 
     def _write_changes(self, model, columns, rows, describe, *, befores: dict | None = None):
+        # Generators: a load's hundreds of thousands of snapshots are streamed to COPY, never held.
+        snapshot_of = snapshot_encoder(model)
+        before_texts = None
+        if befores is not None:
+            before_texts = (
+                json.dumps(befores[row["id"]], ensure_ascii=False, default=_json_default) for row in rows
+            )
+        self._write_change_rows(
+            model,
+            (row["id"] for row in rows),
+            (describe(row) for row in rows),
+            (snapshot_of(row) for row in rows),
+            before_texts,
+        )
+
+    def _write_change_rows(
+        self,
+        model,
+        ids: Iterable[int],
+        reprs: Iterable[str],
+        afters: Iterable[str],
+        befores: Iterable[str] | None = None,
+    ) -> None:
+        """The change-log rows of objects just written: created ones (`befores` None) or updated ones,
+        their snapshots as JSON text."""
         content_type_id = ContentType.objects.get_for_model(model).pk
         context = self.context
-        user_id = getattr(context.user, "pk", None)
-        user_name = getattr(context.user, "username", "") if context.user else ""
-        batch_id = getattr(context.import_batch, "pk", None)
+        constants = [
+            self._now,
+            getattr(context.user, "pk", None),
+            getattr(context.user, "username", "") if context.user else "",
+            context.source,
+            context.request_id.hex,  # psycopg and SQLite both take the hex form
+            getattr(context.import_batch, "pk", None),
+            "create" if befores is None else "update",
+            content_type_id,
+        ]
         note = context.note[:200]
         change_columns = [
             "time",
@@ -254,32 +366,25 @@ class BulkWriter:
             "postchange_data",
             "note",
         ]
-        snapshot_of = snapshot_encoder(model)
-        request_id = context.request_id.hex  # psycopg and SQLite both take the hex form
-        action = "create" if befores is None else "update"
-        dumps = json.dumps
-
-        def change_rows():
-            for row in rows:
-                yield [
-                    self._now,
-                    user_id,
-                    user_name,
-                    context.source,
-                    request_id,
-                    batch_id,
-                    action,
-                    content_type_id,
-                    row["id"],
-                    describe(row)[:200],
-                    None
-                    if befores is None
-                    else dumps(befores[row["id"]], ensure_ascii=False, default=_json_default),
-                    snapshot_of(row),
-                    note,
-                ]
-
-        self._copy(ObjectChange._meta.db_table, change_columns, change_rows())
+        if isinstance(ids, list):  # a chunk's rows, as columns
+            count = len(ids)
+            columns = [[value] * count for value in constants]
+            columns += [
+                ids,
+                [text[:200] for text in reprs],
+                befores or [None] * count,
+                afters,
+                [note] * count,
+            ]
+            self._copy_columns(ObjectChange._meta.db_table, change_columns, columns)
+            return
+        rows = (
+            [*constants, object_id, text[:200], before, after, note]
+            for object_id, text, before, after in zip(
+                ids, reprs, befores or repeat(None), afters, strict=befores is not None
+            )
+        )
+        self._copy(ObjectChange._meta.db_table, change_columns, rows)
 
     def _copy(self, table: str, columns: list[str], rows: Iterable[list]):
         column_sql = ", ".join(f'"{c}"' for c in columns)
@@ -302,6 +407,23 @@ class BulkWriter:
         if batch:
             raw_cursor.executemany(sql, batch)
         raw_cursor.close()
+
+    def _copy_columns(self, table: str, columns: list[str], values: list[list]) -> None:
+        """Insert rows given as columns. On PostgreSQL the whole COPY text is built a column at a time and
+        sent in one piece: each column's distinct values converted once, rows joined in C — ~3× less of
+        the writing thread's Python than a `write_row` per row, and fewer, larger sends (each send hands
+        the GIL to the checking thread and waits to get it back)."""
+        if self.vendor != "postgresql":
+            self._copy(table, columns, zip(*values, strict=True))
+            return
+        if not values or not values[0]:
+            return
+        text = "\n".join(map("\t".join, zip(*map(copy_texts, values), strict=True))) + "\n"
+        column_sql = ", ".join(f'"{c}"' for c in columns)
+        self.connection.ensure_connection()
+        raw = self.connection.connection
+        with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({column_sql}) FROM STDIN') as copy:
+            copy.write(text)
 
     def finish(self):
         """Move sequences past the keys used and refresh planner statistics (PostgreSQL)."""

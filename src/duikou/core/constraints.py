@@ -96,7 +96,7 @@ def _either(first: Predicate, second: Predicate) -> Predicate:
 
 
 @cache
-def _compiled(model) -> list[tuple[CheckConstraint, Predicate | None]]:
+def compiled_check_constraints(model) -> list[tuple[CheckConstraint, Predicate | None]]:
     """Each check constraint of `model` with its predicate (None: only the database can evaluate it)."""
     compiled = []
     for constraint in model._meta.constraints:
@@ -112,10 +112,63 @@ def validate_check_constraints(instance) -> None:
     """Raise ValidationError with every violated check constraint's message; the ones this evaluator does
     not understand are validated by the database (`CheckConstraint.validate`)."""
     errors = []
-    for constraint, holds in _compiled(type(instance)):
+    for constraint, holds in compiled_check_constraints(type(instance)):
         if holds is None:
             constraint.validate(type(instance), instance)
         elif not holds(instance):
             errors.append(ValidationError(constraint.get_violation_error_message(), code=constraint.name))
     if errors:
         raise ValidationError(errors)
+
+
+def column_verdicts(
+    model, constraint: CheckConstraint, columns: dict[str, list], defaults: dict, length: int
+):
+    """Whether each row of a chunk given as columns (attname → values) satisfies `constraint`, as
+    `validate_check_constraints` would find row by row: the condition evaluated a column at a time, in
+    list comprehensions. Attnames missing from `columns` take their value in `defaults`; references are
+    read as ids. A condition this evaluator cannot read holds on no row (the rows take the row path)."""
+    try:
+        return _column_verdicts(model, constraint.condition, columns, defaults, length)
+    except Unsupported:
+        return [False] * length
+
+
+def _column_verdicts(model, condition, columns: dict, defaults: dict, length: int) -> list[bool]:
+    if isinstance(condition, Q):
+        parts = [_column_verdicts(model, child, columns, defaults, length) for child in condition.children]
+        combined = parts[0]
+        for part in parts[1:]:
+            if condition.connector == Q.AND:
+                combined = [first and second for first, second in zip(combined, part, strict=True)]
+            else:
+                combined = [first or second for first, second in zip(combined, part, strict=True)]
+        return [not verdict for verdict in combined] if condition.negated else combined
+    if not isinstance(condition, tuple):
+        raise Unsupported(condition)
+    lookup, expected = condition
+    name, _, operation = lookup.partition("__")
+    operation = operation or "exact"
+
+    def column(field_name: str) -> list:
+        attname = model._meta.get_field(field_name).attname
+        values = columns.get(attname)
+        return [defaults.get(attname)] * length if values is None else values
+
+    actual = column(name)
+    if isinstance(expected, F):
+        other = column(expected.name)
+    elif operation == "isnull":
+        return [(value is None) == bool(expected) for value in actual]
+    elif operation == "in":
+        return [value in expected for value in actual]
+    else:
+        other = [expected] * length
+    if operation not in COMPARE:
+        raise Unsupported(lookup)
+    compare = COMPARE[operation]
+    # SQL: a comparison with NULL is unknown, and CHECK passes on unknown.
+    return [
+        left is None or right is None or compare(left, right)
+        for left, right in zip(actual, other, strict=True)
+    ]

@@ -8,20 +8,31 @@ moves through its lifecycle on its page (projects.services.transition_project); 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from duikou.core.imports import ColumnSpec, Importer, ParsedRow, RowError, RowErrors, any_of_texts
+from duikou.core.imports import (
+    ColumnarRows,
+    ColumnSpec,
+    Importer,
+    ParsedRow,
+    RowError,
+    RowErrors,
+    any_of_texts,
+)
+from duikou.core.imports.rules import stand_in
 from duikou.core.scoping import ScopedImporterMixin, restrict
-from duikou.core.text import match_key
+from duikou.core.text import match_key, normalize_text
 from duikou.pairings.models import pairings_preloaded
 from duikou.programmes.imports import ReferenceResolving
 from duikou.programmes.models import Category, Programme
 
 from .choices import ConstructionType, DeliveryMode, ImplementationLevel
 from .duplicates import duplicate_finder
-from .models import Project
+from .models import ZERO, Project
 from .plans.guard import IssuedPlanGuard, check_import_row
 
 PROJECT_COLUMNS = [
@@ -138,8 +149,8 @@ PROJECT_COLUMNS = [
 
 # Blank optional cells take the model's defaults, as the form does.
 OPTIONAL_DEFAULTS = {
-    "local_matching": 0,
-    "other_funding": 0,
+    "local_matching": ZERO,
+    "other_funding": ZERO,
     "implementation_level": ImplementationLevel.COUNTY,
     "delivery_mode": DeliveryMode.CHEQUE,
     "construction_type": ConstructionType.NEW,
@@ -201,6 +212,12 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
         # Plans under review or issued take changes only as adjustments, recorded on the project page.
         self.plan_guard = IssuedPlanGuard()
         self.blank_project = Project(**OPTIONAL_DEFAULTS)
+        # What a new row written from columns holds in the fields the file does not give.
+        self._written_defaults = {
+            field.attname: self.blank_project.__dict__[field.attname]
+            for field in Project._meta.concrete_fields
+            if field.attname not in ("id", "created", "last_updated")
+        }
         # One finder per file: its vocabulary and index of saved projects are built once, a plan year at a
         # time as rows need them; only projects the importing user may see are compared and named.
         user = getattr(self, "importing_user", None)
@@ -264,12 +281,12 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
         if refusal:
             raise RowErrors([("code", refusal)])
         if row.existing is None:
-            self._warn_of_duplicates(row, project)
+            self._warn_of_duplicates(row.number, project, project.name)
 
-    def _warn_of_duplicates(self, row: ParsedRow, project: Project) -> None:
+    def _warn_of_duplicates(self, number: int, project: Project | dict, name: str) -> None:
         """A warning on the name cell for each saved project, or earlier row of the file, the new row looks
-        like."""
-        duplicates = self.duplicates.find(project, limit=self.duplicates_shown, row=row.number)
+        like (`project`: the row's object, or its values as the finder takes them)."""
+        duplicates = self.duplicates.find(project, limit=self.duplicates_shown, row=number)
         if not duplicates:
             return
         if self.duplicate_rows_warned >= self.duplicate_rows_listed:
@@ -279,13 +296,111 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
         for duplicate in duplicates:
             self.duplicate_warnings.append(
                 RowError(
-                    row.number,
+                    number,
                     self._name_title(),
-                    project.name,
+                    name,
                     duplicate.warning(),
                     self.header.columns.get("name"),
                 )
             )
+
+    # -- new rows checked as columns (the engine's `columnar_rows`) -----------------------------------------
+    def columnar_rows(self, candidates: list[int], values: dict[str, list]) -> ColumnarRows | None:
+        """The new rows among `candidates` that pass every check `build`, `check_row` and the model's rules
+        make, checked column by column: references resolved once per distinct text, the model's rules
+        once per distinct value or combination (`ModelRules.failing_rows`), the scope and the issued plans
+        once per supporter, division, programme, year and plan flag. The likely duplicates are looked for
+        row by row (`columnar_row_checked`)."""
+        codes = values["code"]
+        rows = [index for index in candidates if codes[index] not in self.existing]
+        columns, rows = self._resolved_columns(rows, values)
+        if not rows:
+            return None
+        for attname, value in self._written_defaults.items():  # what the file does not give
+            columns.setdefault(attname, [value] * len(rows))
+        failing = self.rules.failing_rows(columns, self.blank_project)
+        failing |= self._rows_refused_by_checks(columns)
+        columns, rows = _without(columns, rows, failing)
+        if not rows:
+            return None
+        # For the likely duplicates (`columnar_row_checked`): the name as the cell wrote it, as `check_row`
+        # sees it, and the divisions as objects.
+        self._columnar_names, self._columnar_divisions = columns["name"], columns["division"]
+        columns["name"] = [normalize_text(name) for name in columns["name"]]  # what Project.clean() stores
+        fields = {attname: columns[attname] for attname in self._written_defaults}
+        return ColumnarRows(
+            positions=rows,
+            numbers=[],  # the engine's
+            keys=columns["code"],
+            fields=fields,
+            reprs=[f"{code} {name}" for code, name in zip(columns["code"], columns["name"], strict=True)],
+        )
+
+    def _resolved_columns(
+        self, rows: list[int], values: dict[str, list]
+    ) -> tuple[dict[str, list], list[int]]:
+        """The fields of `rows` as columns (references as objects and ids, blank optional cells as the
+        model's defaults), and the rows whose references all resolve."""
+        columns: dict[str, list] = {}
+        unresolved: set[int] = set()
+        references = {
+            "programme": self.resolve_programme,
+            "supporter": self.resolve_supporter,
+            "division": self.resolve_division,
+        }
+        for name, resolve in references.items():
+            cells = values.get(name)
+            texts = [cells[index] for index in rows] if cells is not None else [None] * len(rows)
+            columns[name] = _resolved(texts, resolve, unresolved)
+        programmes, texts = columns["programme"], [values["category"][index] for index in rows]
+        categories = {}
+        for pair in set(zip(programmes, texts, strict=True)):
+            programme, text = pair
+            categories[pair] = self._category(programme, text) if programme is not None else None
+        columns["category"] = [categories[pair] for pair in zip(programmes, texts, strict=True)]
+        unresolved.update(
+            position for position, category in enumerate(columns["category"]) if category is None
+        )
+        for name in ("programme", "supporter", "division", "category"):
+            columns[f"{name}_id"] = [getattr(obj, "pk", None) for obj in columns[name]]
+        for name, cells in values.items():
+            if name in references or name == "category":
+                continue
+            default = self.blank_project.__dict__[name]
+            columns[name] = [default if cells[index] is None else cells[index] for index in rows]
+        return _without(columns, rows, unresolved)
+
+    def _rows_refused_by_checks(self, columns: dict[str, list]) -> set[int]:
+        """The rows `check_row` would refuse for their scope or an issued plan — each distinct combination
+        of what those read checked once, on a stand-in built from it."""
+        reads = ("supporter_id", "division_id", "programme_id", "plan_year", "is_in_plan")
+        combinations = list(zip(*[columns[name] for name in reads], strict=True))
+        refused = set()
+        for combination in set(combinations):
+            project = stand_in(self.blank_project, reads, combination)
+            try:
+                self.check_row_scope(_NEW_ROW, project)
+            except RowErrors:
+                refused.add(combination)
+                continue
+            if check_import_row(self.plan_guard, project, None):
+                refused.add(combination)
+        return {position for position, combination in enumerate(combinations) if combination in refused}
+
+    def columnar_row_checked(self, rows: ColumnarRows, index: int) -> None:
+        fields = rows.fields
+        name = self._columnar_names[index]
+        values = {
+            "name": name,
+            "division": self._columnar_divisions[index],  # its parent's id, without a query
+            "supporter": fields["supporter_id"][index],
+            "category": fields["category_id"][index],
+            **{
+                field: fields[field][index]
+                for field in ("code", "plan_year", "is_fixed_asset", "is_in_plan", "description")
+            },
+        }
+        self._warn_of_duplicates(rows.numbers[index], values, name)
 
     def _name_title(self) -> str:
         """The name column's header as the file writes it: where the duplicate warnings go."""
@@ -325,6 +440,34 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
                 row.append(value)
             rows.append(row)
         return rows
+
+
+def _resolved(texts: list, resolve, unresolved: set[int]) -> list:
+    """The object each text names, resolved once per distinct text; the positions of those that name none
+    (or raise a problem) are added to `unresolved`."""
+    objects = {}
+    for text in set(texts):
+        problems: list = []
+        found = resolve(text, problems)
+        objects[text] = None if problems else found
+    column = [objects[text] for text in texts]
+    unresolved.update(position for position, found in enumerate(column) if found is None)
+    return column
+
+
+def _without(
+    columns: dict[str, list], rows: list[int], dropped: set[int]
+) -> tuple[dict[str, list], list[int]]:
+    """The columns and rows without the positions `dropped`."""
+    if not dropped:
+        return columns, rows
+    kept = [position for position in range(len(rows)) if position not in dropped]
+    return {name: [column[position] for position in kept] for name, column in columns.items()}, [
+        rows[position] for position in kept
+    ]
+
+
+_NEW_ROW = SimpleNamespace(existing=None)  # what the scope check reads of a new row
 
 
 def _copy_of(project: Project) -> Project:

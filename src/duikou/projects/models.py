@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import ChangeLoggedModel, PrimaryModel
 from duikou.core.money import format_amount
+from duikou.core.row_rules import RowRule, broken_rules
 from duikou.core.scoping import AccessRule
 from duikou.core.text import normalize_text
 
@@ -160,41 +161,91 @@ class Project(PrimaryModel):
     def sources_total(self) -> Decimal:
         return (self.aid_amount or ZERO) + (self.local_matching or ZERO) + (self.other_funding or ZERO)
 
+    # The rules across fields (core/row_rules.py), in the order their messages are listed.
+    row_rules: list[RowRule] = []  # filled below the class: the rules are module functions
+
+    # Text that `clean()` stores normalised: whatever the form, the API or a file wrote.
+    normalized_text_fields = ("name",)
+
     def clean(self):
         super().clean()
-        from duikou.pairings.models import find_covering_pairing
-
-        self.name = normalize_text(self.name)
-        errors: dict[str, list] = {}
-        if self.total_investment is not None and self.total_investment != self.sources_total:
-            errors.setdefault("total_investment", []).append(
-                _("总投资 {total} ≠ 援助资金 + 地方配套 + 其他 = {sum}。").format(
-                    **_distinct_amounts(total=self.total_investment, sum=self.sources_total)
-                )
-            )
-        if self.category_id and self.programme_id and self.category.programme_id != self.programme_id:
-            errors.setdefault("category", []).append(_("类别不属于该援助计划。"))
-        if self.supporter_id and not self.supporter.is_supporter:
-            errors.setdefault("supporter", []).append(_("支援方须为援疆省市、地市、中央企业或部委。"))
-        if self.accepted_on and not self.actual_end:
-            errors.setdefault("accepted_on", []).append(_("未完工的项目不能有验收日期。"))
-        if self.actual_end and not self.actual_start:
-            errors.setdefault("actual_end", []).append(_("未开工的项目不能有完工日期。"))
-        if self.supporter_id and self.division_id and self.programme_id and self.plan_year:
-            on = self.planned_start or datetime.date(self.plan_year, 1, 1)
-            if (
-                find_covering_pairing(
-                    programme=self.programme, supporter=self.supporter, division=self.division, on=on
-                )
-                is None
-            ):
-                errors.setdefault("division", []).append(
-                    _("{supporter} 在 {date} 与 {division} 及其上级均无结对关系。").format(
-                        supporter=self.supporter, date=on, division=self.division
-                    )
-                )
+        for name in self.normalized_text_fields:
+            setattr(self, name, normalize_text(getattr(self, name)))
+        errors = broken_rules(self, self.row_rules)
         if errors:
             raise ValidationError(errors)
+
+
+def _sources_add_up(project: Project) -> str | None:
+    if project.total_investment is None or project.total_investment == project.sources_total:
+        return None
+    return _("总投资 {total} ≠ 援助资金 + 地方配套 + 其他 = {sum}。").format(
+        **_distinct_amounts(total=project.total_investment, sum=project.sources_total)
+    )
+
+
+def _category_in_programme(project: Project) -> str | None:
+    if project.category_id and project.programme_id and project.category.programme_id != project.programme_id:
+        return _("类别不属于该援助计划。")
+    return None
+
+
+def _supporter_supports(project: Project) -> str | None:
+    if project.supporter_id and not project.supporter.is_supporter:
+        return _("支援方须为援疆省市、地市、中央企业或部委。")
+    return None
+
+
+def _accepted_when_finished(project: Project) -> str | None:
+    return _("未完工的项目不能有验收日期。") if project.accepted_on and not project.actual_end else None
+
+
+def _finished_when_started(project: Project) -> str | None:
+    return _("未开工的项目不能有完工日期。") if project.actual_end and not project.actual_start else None
+
+
+def _paired(project: Project) -> str | None:
+    """The supporter must be paired with the division (or a division above it) on the start date."""
+    from duikou.pairings.models import find_covering_pairing
+
+    if not (project.supporter_id and project.division_id and project.programme_id and project.plan_year):
+        return None
+    on = project.planned_start or datetime.date(project.plan_year, 1, 1)
+    pairing = find_covering_pairing(
+        programme=project.programme, supporter=project.supporter, division=project.division, on=on
+    )
+    if pairing is not None:
+        return None
+    return _("{supporter} 在 {date} 与 {division} 及其上级均无结对关系。").format(
+        supporter=project.supporter, date=on, division=project.division
+    )
+
+
+Project.row_rules = [
+    RowRule(
+        "total_investment",
+        ("total_investment", "aid_amount", "local_matching", "other_funding"),
+        _sources_add_up,
+    ),
+    RowRule("category", ("category_id", "programme_id", "category"), _category_in_programme),
+    RowRule("supporter", ("supporter_id", "supporter"), _supporter_supports),
+    RowRule("accepted_on", ("accepted_on", "actual_end"), _accepted_when_finished),
+    RowRule("actual_end", ("actual_end", "actual_start"), _finished_when_started),
+    RowRule(
+        "division",
+        (
+            "supporter_id",
+            "division_id",
+            "programme_id",
+            "plan_year",
+            "planned_start",
+            "programme",
+            "supporter",
+            "division",
+        ),
+        _paired,
+    ),
+]
 
 
 class ProjectStatusChange(ChangeLoggedModel):

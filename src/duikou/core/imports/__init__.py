@@ -5,7 +5,15 @@ commit all or nothing as one import batch.
     from duikou.core.imports import Importer, ColumnSpec, ImportResult
 """
 
-from .engine import Importer, ImportResult, ParsedRow, RowError, RowErrors, any_of_texts
+from .engine import (
+    ColumnarRows,
+    Importer,
+    ImportResult,
+    ParsedRow,
+    RowError,
+    RowErrors,
+    any_of_texts,
+)
 from .header import ColumnSpec, Header, locate_header
 from .reading import Table, UnreadableFile, read_table
 from .values import CellError
@@ -13,6 +21,7 @@ from .values import CellError
 __all__ = [
     "CellError",
     "ColumnSpec",
+    "ColumnarRows",
     "Header",
     "ImportResult",
     "Importer",

@@ -129,6 +129,23 @@ class ParsedRow:
         return {name: (self.raw[column] if column < width else None) for name, column in self.columns.items()}
 
 
+@dataclass
+class ColumnarRows:
+    """New rows of a chunk checked together, as columns (`Importer.columnar_rows`): every one valid.
+
+    `fields` holds a list per concrete field (attname) but the primary key and the timestamps, which the
+    writer sets; `reprs` the objects' `str()` for the change log."""
+
+    positions: list[int]  # indexes in the chunk, ascending
+    numbers: list[int]  # Excel row numbers
+    keys: list[str]  # natural keys as read
+    fields: dict[str, list]
+    reprs: list[str]
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+
 class Importer:
     """Subclasses declare `kind`, `model`, `columns` and `natural_key`, and implement `build(row, values)`.
 
@@ -144,6 +161,10 @@ class Importer:
     written before the next chunk is read, all inside one transaction that a later error rolls back.
     With `bulk_writes`, new and changed rows are written with `core.bulk.BulkWriter` (COPY on
     PostgreSQL) and change-logged there; otherwise each is `save()`d and logged by the signals.
+
+    An importer with bulk writes may check a chunk's new rows as columns (`columnar_rows`, ~10× cheaper
+    than row by row): the rows it certainly accepts are written from the columns; every other row — a
+    mistake, a stored object to compare, anything it cannot settle — takes the row path for its messages.
     """
 
     kind = ""
@@ -167,6 +188,20 @@ class Importer:
     def check_row(self, row: ParsedRow, instance) -> None:
         """Refuse a built row for a reason beyond the model's rules (raise `RowErrors`): the user's scope,
         an issued plan. Runs after `build`, before the rules; mixins extend it and call `super()`."""
+
+    def columnar_rows(self, candidates: list[int], values: dict[str, list]) -> ColumnarRows | None:
+        """The rows among `candidates` (indexes in the chunk) that certainly pass every check of the row
+        path as new objects, checked column by column; None when this importer checks row by row only.
+
+        `values` holds each column present (spec name → the chunk's values, as the row path gets them).
+        Candidates have every required cell, none unreadable, and a natural key this file has not named
+        before. Called after `prepare`, in `validation_context`.
+        """
+        return None
+
+    def columnar_row_checked(self, rows: ColumnarRows, index: int) -> None:
+        """Called for each row `columnar_rows` took, in file order among the rows the row path checks (for
+        checks that compare a row with the rows before it, like the likely duplicates)."""
 
     def template_choices(self, spec: ColumnSpec) -> list[str]:
         """The drop-down list of a column in the template: a choice column's labels; importers add the
@@ -317,7 +352,7 @@ class Importer:
                 self._chunk(chunk, result, writes)
             if isinstance(writes, OverlappedWrites) and not result.errors:
                 writes.wait()
-                writes.start(writes.pending)
+                writes.start(*writes.pending)
         finally:
             if isinstance(writes, OverlappedWrites):
                 writes.wait()  # the connection is the transaction's again, whatever happened
@@ -330,12 +365,17 @@ class Importer:
         names, columns, odd_rows = self._read_columns(chunk)
         self.prepare(self._natural_keys(names, columns))
         if overlapped and not result.errors:
-            writes.start(writes.pending)  # written while this chunk is checked
+            writes.start(*writes.pending)  # written while this chunk is checked
+        columnar = self._columnar_rows(chunk, names, columns, odd_rows)
+        taken = dict(zip(columnar.positions, range(len(columnar)), strict=True)) if columnar else {}
         parsed = []
         width = len(names)
         rows_of_cells = zip(*columns, strict=True) if columns else [()] * len(chunk)
         for index, ((number, raw), cells) in enumerate(zip(chunk, rows_of_cells, strict=True)):
-            if cells.count(None) == width:
+            if index in taken:
+                self.columnar_row_checked(columnar, taken[index])
+                row = None
+            elif cells.count(None) == width:
                 row = None  # blank lines between blocks, or the sheet's formatted-but-empty tail
             elif index in odd_rows:  # a blank required cell or an unreadable one
                 row = self._odd_row(number, raw, cells, result)
@@ -343,20 +383,46 @@ class Importer:
                 row = self._check_row_values(number, raw, dict(zip(names, cells, strict=True)), [], result)
             if row is not None:
                 parsed.append(row)
-                if len(parsed) % PROGRESS_EVERY == 0:
-                    done = result.rows + len(parsed)
-                    self.progress(done, max(self._estimated_rows, done))
-        result.rows += len(parsed)
+            if (index + 1) % PROGRESS_EVERY == 0:
+                done = result.rows + index + 1
+                self.progress(done, max(self._estimated_rows, done))
+        result.rows += len(parsed) + len(taken)
         self._check_duplicate_keys(parsed, result)
+        if columnar:
+            self._first_row_of_key.update(zip(columnar.keys, columnar.numbers, strict=True))
         if result.errors:
             return  # keep validating the rest of the file, but write nothing more
-        self._compare(parsed, result)
+        self._compare(parsed, columnar, result)
         if overlapped:
-            writes.pending = parsed
+            writes.pending = (parsed, columnar)
         elif writes is _SAVE_EACH:
             for row in parsed:
                 if row.existing is None or row.changed_fields:
                     self.save(row, self.batch)
+
+    def _columnar_rows(
+        self, chunk: list[tuple[int, list]], names: list[str], columns: list[list], odd_rows: set[int]
+    ) -> ColumnarRows | None:
+        """The rows `columnar_rows` checks as columns: complete, readable, and with a natural key named
+        once — a key named twice takes the row path, where the later row gets its error."""
+        if not (self.bulk_writes and self.natural_key in names):
+            return None
+        keys = columns[names.index(self.natural_key)]
+        seen = self._first_row_of_key
+        counts: dict = {}
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+        candidates = [
+            index
+            for index, key in enumerate(keys)
+            if type(key) is str and counts[key] == 1 and key not in seen and index not in odd_rows
+        ]
+        if not candidates:
+            return None
+        columnar = self.columnar_rows(candidates, dict(zip(names, columns, strict=True)))
+        if columnar is not None:
+            columnar.numbers = [chunk[index][0] for index in columnar.positions]
+        return columnar or None
 
     def _read_columns(self, chunk: list[tuple[int, list]]) -> tuple[list[str], list[list], set[int]]:
         """The chunk read column by column: the spec names of the columns present, each one's values in
@@ -521,20 +587,31 @@ class Importer:
                 first_row[key] = row.number
 
     # -- comparing and writing --------------------------------------------------------------------------
-    def _compare(self, parsed: list[ParsedRow], result: ImportResult) -> None:
+    def _compare(self, parsed: list[ParsedRow], columnar: ColumnarRows | None, result: ImportResult) -> None:
+        """Count the chunk's rows as new, changed or unchanged, and list the first changes in row order."""
         from ..changelog import serialize_object
 
+        changes_before = len(result.changes)
+        # With columnar rows, up to a full list of each kind, then the first in file order are kept.
+        limit = MAX_CHANGES_SHOWN + (changes_before if columnar else 0)
+        if columnar:
+            result.counts["new"] += len(columnar)
+            shown = MAX_CHANGES_SHOWN - changes_before
+            result.changes += [
+                {"row": number, "key": key, "action": "new"}
+                for number, key in zip(columnar.numbers[:shown], columnar.keys[:shown], strict=True)
+            ]
         for row in parsed:
             if row.existing is None:
                 result.counts["new"] += 1
-                if len(result.changes) < MAX_CHANGES_SHOWN:
+                if len(result.changes) < limit:
                     result.changes.append({"row": row.number, "key": self._key(row), "action": "new"})
                 continue
             stored, read = row.existing.__dict__, row.instance.__dict__
             row.changed_fields = [name for name in self._compared_fields if stored[name] != read[name]]
             if row.changed_fields:
                 result.counts["changed"] += 1
-                if len(result.changes) < MAX_CHANGES_SHOWN:
+                if len(result.changes) < limit:
                     before, after = serialize_object(row.existing), serialize_object(row.instance)
                     result.changes.append(
                         {
@@ -549,6 +626,9 @@ class Importer:
                     )
             else:
                 result.counts["unchanged"] += 1
+        if columnar:  # both kinds of rows, in file order, up to the limit
+            chunk_changes = sorted(result.changes[changes_before:], key=lambda change: change["row"])
+            result.changes[changes_before:] = chunk_changes[: MAX_CHANGES_SHOWN - changes_before]
 
     @cached_property
     def _compared_fields(self) -> list[str]:
@@ -576,23 +656,29 @@ class OverlappedWrites:
     def __init__(self, model, writer: BulkWriter):
         self.model = model
         self.writer = writer
-        self.pending: list[ParsedRow] = []  # checked, waiting for the connection
+        # checked, waiting for the connection: the rows checked one by one, and those checked as columns
+        self.pending: tuple[list[ParsedRow], ColumnarRows | None] = ([], None)
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         ContentType.objects.get_for_model(model)  # cached now: the thread must not query for it
 
-    def start(self, parsed: list[ParsedRow]) -> None:
+    def start(self, parsed: list[ParsedRow], columnar: ColumnarRows | None = None) -> None:
         new = [row.instance for row in parsed if row.existing is None]
         changed = [row for row in parsed if row.changed_fields]
-        self.pending = []
-        if not (new or changed):
+        self.pending = ([], None)
+        if not (new or changed or columnar):
             return
-        self.writer.assign_ids(self.model, new)  # a query: here, while the connection is free
+        # Queries: here, while the connection is free.
+        self.writer.assign_ids(self.model, new)
+        if columnar:
+            columnar.fields["id"] = list(self.writer.reserve_ids(self.model, len(columnar)))
         if self.writer.vendor != "postgresql":
-            self._write(new, changed)
+            self._write(new, changed, columnar)
             return
         self.writer.connection.inc_thread_sharing()
-        self._thread = threading.Thread(target=self._run, args=(new, changed), name="duikou-import-writes")
+        self._thread = threading.Thread(
+            target=self._run, args=(new, changed, columnar), name="duikou-import-writes"
+        )
         self._thread.start()
 
     def wait(self) -> None:
@@ -605,13 +691,15 @@ class OverlappedWrites:
             error, self._error = self._error, None
             raise error
 
-    def _run(self, new: list, changed: list[ParsedRow]) -> None:
+    def _run(self, *writes) -> None:
         try:
-            self._write(new, changed)
+            self._write(*writes)
         except BaseException as error:  # re-raised in the importing thread by wait()
             self._error = error
 
-    def _write(self, new: list, changed: list[ParsedRow]) -> None:
+    def _write(self, new: list, changed: list[ParsedRow], columnar: ColumnarRows | None) -> None:
+        if columnar:
+            self.writer.create_columns(self.model, columnar.fields, columnar.reprs)
         if new:
             self.writer.create(self.model, new)
         if changed:

@@ -10,17 +10,23 @@ keys), and the database backstops everything at write time.
 
 The verdicts are the same as `full_clean(exclude=<resolved references>, validate_unique=False,
 validate_constraints=False)` followed by `validate_check_constraints()`: tests compare both on bad rows.
+
+`failing_rows` asks the same of a whole chunk given as columns, without an object per row: each field once
+per distinct value, each of the model's row rules (core/row_rules.py) and check constraints once per
+distinct combination of what it reads. It only separates the rows that certainly pass from the others;
+those take `validate` for their messages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import DecimalField
+from django.db.models.base import ModelState
 
-from ..constraints import validate_check_constraints
+from ..constraints import column_verdicts, compiled_check_constraints, validate_check_constraints
 
 MEMO_LIMIT = 20_000  # distinct values remembered per field; past it the memo starts again
 _MISSING = object()
@@ -42,6 +48,7 @@ class ModelRules:
     """Validate instances of one model as `full_clean()` would, remembering field verdicts by value."""
 
     def __init__(self, model):
+        self.model = model
         fields = [field for field in model._meta.fields if not getattr(field, "generated", False)]
         self._memos: dict[str, dict] = {field.attname: {} for field in fields}
         self._plan = [self._step(field) for field in fields]
@@ -75,6 +82,79 @@ class ModelRules:
         if errors:
             raise ValidationError(errors)
         validate_check_constraints(instance)
+
+    def failing_rows(self, columns: dict[str, list], prototype) -> set[int]:
+        """The rows of a chunk, given as columns, that `validate` would refuse or change (their indexes).
+
+        Args:
+            columns: one list per attribute, all of the same length: field attnames, and the relation
+                names whose objects the row rules read (`category` beside `category_id`).
+            prototype: an object holding every other field's value (the model's defaults).
+
+        Each field is checked once per distinct value, each row rule once per distinct combination of what
+        it reads, each check constraint as column expressions. A value is kept only when the field's check
+        returns that very object; anything the full check would change ("2.5" to a Decimal) counts as
+        failing. Failing may include rows that would pass (a value equal to a refused one): they only
+        take the row path.
+        """
+        length = _length(columns)
+        failing: set[int] = set()
+        for index, step in enumerate(self._plan):
+            column = columns.get(step[0])
+            if column is None:  # the prototype's value on every row
+                if not self._value_passes(index, prototype.__dict__.get(step[0]), prototype):
+                    return set(range(length))
+                continue
+            refused = [
+                value
+                for value in _unsettled(step, _distinct(column))
+                if not self._value_passes(index, value, prototype)
+            ]
+            if refused:
+                failing.update(_rows_holding(column, refused))
+        for rule in getattr(self.model, "row_rules", ()):
+            failing |= self._rows_breaking(rule, columns, prototype)
+        for constraint, _predicate in compiled_check_constraints(self.model):
+            verdicts = column_verdicts(self.model, constraint, columns, prototype.__dict__, length)
+            failing.update(row for row, verdict in enumerate(verdicts) if not verdict)
+        return failing
+
+    def _value_passes(self, index: int, value, prototype) -> bool:
+        attname = self._plan[index][0]
+        values, errors = {attname: value}, {}
+        self._check_field(index, value, prototype, values, errors)
+        return not errors and values[attname] is value
+
+    def _rows_breaking(self, rule, columns: dict, prototype) -> set[int]:
+        """The rows whose combination of what `rule` reads makes it say something: one check per distinct
+        combination, on one stand-in set to each in turn (the rules keep nothing)."""
+        reads = rule.reads
+        _check_reads(self.model, reads, columns)
+        length = _length(columns)
+        read_columns = [columns.get(name) or [_read(prototype, name)] * length for name in reads]
+        # A relation's object goes with its id: keyed by the ids alone (a model's hash is Python's work).
+        keyed = [
+            column
+            for name, column in zip(reads, read_columns, strict=True)
+            if not _is_object_beside_its_id(self.model, name, reads)
+        ]
+        combinations = list(zip(*keyed, strict=True))
+        first_row = {}
+        for row, combination in enumerate(combinations):
+            first_row.setdefault(combination, row)
+        obj = stand_in(prototype, (), ())
+        concrete, cache = obj.__dict__, obj._state.fields_cache
+        targets = [(concrete if name in concrete else cache, name) for name in reads]
+        values_of_rows = list(zip(*read_columns, strict=True)) if len(keyed) < len(reads) else combinations
+        broken = set()
+        for combination, row in first_row.items():
+            for (target, name), value in zip(targets, values_of_rows[row], strict=True):
+                target[name] = value
+            if rule.message(obj) is not None:
+                broken.add(combination)
+        if not broken:
+            return set()
+        return {row for row, combination in enumerate(combinations) if combination in broken}
 
     def _check_field(self, index: int, value, instance, values: dict, errors: dict) -> None:
         """One field's value, checked in full: what `_compile_field_checks`' shortcuts could not settle."""
@@ -191,3 +271,88 @@ def _fits(value, bound: Decimal, min_exponent: int) -> bool:
         and value.as_tuple().exponent >= min_exponent
         and -bound < value < bound
     )
+
+
+def _distinct(values: list) -> Iterable:
+    """Each distinct value of a column once. Equal values of one type have the same verdict — but for
+    Decimals ("1.0" and "1.00" differ in places) and across types (1, 1.0 and True are equal keys)."""
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if len(kinds) <= 1 and Decimal not in kinds:
+        return dict.fromkeys(values)
+    if kinds == {Decimal}:
+        return dict(zip(map(str, values), values, strict=True)).values()
+    seen = {}
+    for value in values:
+        key = _memo_key(value)
+        seen.setdefault(("unhashable", id(value)) if key is None else key, value)
+    return seen.values()
+
+
+def _unsettled(step: tuple, values: Iterable) -> list:
+    """The values the field checks' inline shortcuts (`_compile_field_checks`) do not settle."""
+    _attname, how, _field, limits, simple_empty = step
+    if not simple_empty or how == OTHER:
+        return list(values)
+    if how == RELATION:
+        return [value for value in values if type(value) is not int]
+    if how == PLAIN_TEXT:
+        return [
+            value
+            for value in values
+            if not (type(value) is str and value and len(value) <= limits and "\x00" not in value)
+        ]
+    return [value for value in values if not _fits(value, *limits)]
+
+
+def _rows_holding(column: list, refused: list) -> list[int]:
+    """The rows whose value equals a refused one (an unhashable value: every row)."""
+    try:
+        refused_set = set(refused)
+    except TypeError:
+        return list(range(len(column)))
+    return [row for row, value in enumerate(column) if value in refused_set]
+
+
+def _length(columns: dict[str, list]) -> int:
+    return len(next(iter(columns.values()))) if columns else 0
+
+
+def _read(obj, name: str):
+    """An attribute of `obj` for a rule: a relation's object from its cache, without a query."""
+    if name in obj.__dict__:
+        return obj.__dict__[name]
+    return obj._state.fields_cache.get(name)
+
+
+def _is_object_beside_its_id(model, name: str, reads: tuple[str, ...]) -> bool:
+    field = model._meta.get_field(name)
+    return field.is_relation and field.name == name and field.attname in reads
+
+
+def stand_in(prototype, names: tuple[str, ...], values):
+    """A copy of `prototype` with `names` set to `values` (relation names to their cached objects)."""
+    obj = type(prototype).__new__(type(prototype))
+    obj.__dict__.update(prototype.__dict__)
+    obj._state = ModelState()
+    obj._state.adding = True
+    fields_cache = obj._state.fields_cache
+    fields_cache.update(prototype._state.fields_cache)
+    concrete = obj.__dict__
+    for name, value in zip(names, values, strict=True):
+        if name in concrete:
+            concrete[name] = value
+        else:
+            fields_cache[name] = value
+    return obj
+
+
+def _check_reads(model, reads: tuple[str, ...], columns: dict) -> None:
+    """A rule reading a relation's object must be given it wherever its id varies: the prototype's object
+    would stand for every row's."""
+    for name in reads:
+        field = model._meta.get_field(name) if name not in columns else None
+        if field is not None and field.is_relation and field.name == name and field.attname in columns:
+            raise ValueError(
+                f"columns give {field.attname} but not {name}, which a rule of {model.__name__} reads"
+            )
