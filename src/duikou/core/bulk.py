@@ -14,6 +14,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import repeat
 from json.encoder import encode_basestring  # the C-accelerated string quoting of json
@@ -80,16 +81,8 @@ def snapshot_texts(model, columns: dict[str, list]) -> list[str]:
     for field in model._meta.concrete_fields:
         if field.attname == "last_updated":
             continue
-        convert, memo = _converter_for(field), {}
-        texts = []
-        for value in columns[field.attname]:
-            key = (type(value), value)  # 1 and True are equal keys, not equal snapshots
-            text = memo.get(key)
-            if text is None:
-                text = memo[key] = convert(value)
-            texts.append(text)
         names.append(field.attname)
-        encoded.append(texts)
+        encoded.append(_each_distinct(columns[field.attname], _converter_for(field)))
     # JSON keys are attnames: no "%" to escape in the template.
     template = "{" + ",".join(encode_basestring(name) + ":%s" for name in names) + "}"
     return [template % parts for parts in zip(*encoded, strict=True)]
@@ -101,16 +94,24 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 def copy_texts(values: list) -> list[str]:
     """A column's values as PostgreSQL's COPY text format writes them (None as \\N, backslashes, tabs and
     line breaks escaped), each distinct value converted once."""
-    kinds = set(map(type, values))
-    if kinds == {str}:
+    if set(map(type, values)) == {str}:
         joined = "".join(values)
         if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
             return [value.translate(_COPY_ESCAPES) for value in values]
         return values
+    return _each_distinct(values, _copy_text)
+
+
+def _each_distinct(values: list, convert: Callable[[object], str]) -> list[str]:
+    """`convert` of each value, called once per distinct value when the column holds one type (with None):
+    1 and True are equal keys, and equal Decimals ("1.0", "1.00") must convert alike — they do here, where
+    numbers are written as the column's places or as the database reads them."""
+    kinds = set(map(type, values))
     kinds.discard(type(None))
-    if len(kinds) > 1:  # 1 and True are equal keys: no shared conversions
-        return [_copy_text(value) for value in values]
-    texts = {value: _copy_text(value) for value in set(values)}
+    distinct = set(values) if len(kinds) <= 1 else values
+    if len(distinct) * 2 > len(values):  # mostly distinct (codes, names): remembering costs more
+        return [convert(value) for value in values]
+    texts = {value: convert(value) for value in distinct}
     return [texts[value] for value in values]
 
 
@@ -151,6 +152,33 @@ def _converter_for(field) -> Callable[[object], str]:
     if kind == "JSONField":
         return lambda value: json.dumps(value, ensure_ascii=False, default=_json_default)
     return lambda value: "null" if value is None else str(int(value))  # integers and foreign keys
+
+
+# The change log's columns a bulk write fills: the constants of `_change_constants`, then the row's own.
+_CHANGE_COLUMNS = [
+    "time",
+    "user_id",
+    "user_name",
+    "source",
+    "request_id",
+    "import_batch_id",
+    "action",
+    "changed_object_type_id",
+    "changed_object_id",
+    "object_repr",
+    "prechange_data",
+    "postchange_data",
+    "note",
+]
+
+
+@dataclass
+class PreparedWrite:
+    """New rows of one model and their change-log rows, ready to send (`BulkWriter.prepare_columns`)."""
+
+    model: type
+    count: int
+    statements: list[tuple[str, list[str], str | list[list]]]  # (table, columns, COPY text or values)
 
 
 class BulkWriter:
@@ -243,6 +271,13 @@ class BulkWriter:
         """Insert new rows given as columns (attname → values: every concrete field, the timestamps aside)
         with their change-log rows: an import's rows checked as columns (core.imports.ColumnarRows), written
         without an object per row."""
+        return self.write_prepared(self.prepare_columns(model, columns, reprs))
+
+    def prepare_columns(self, model, columns: dict[str, list], reprs: list[str]) -> PreparedWrite:
+        """What `create_columns` sends, made ready: on PostgreSQL the COPY text of the rows and of their
+        change-log rows. Separate so that an import builds it in its checking thread, and its writing thread
+        only sends (`write_prepared`) — a thread sending while the other computes holds the GIL for
+        little; one that also formats waits for it at every step (docs/decisions/0006)."""
         count = len(reprs)
         if "id" not in columns:
             columns["id"] = list(self.reserve_ids(model, count))
@@ -250,19 +285,40 @@ class BulkWriter:
         for name in ("created", "last_updated"):
             if name in attnames:
                 columns[name] = [self._now] * count
-        json_columns = [
-            f.attname for f in model._meta.concrete_fields if f.get_internal_type() == "JSONField"
-        ]
         values = dict(columns)
-        for name in json_columns:
-            values[name] = [
-                json.dumps(value, ensure_ascii=False, default=_json_default) for value in columns[name]
-            ]
-        self._copy_columns(model._meta.db_table, attnames, [values[name] for name in attnames])
-        self._write_change_rows(model, columns["id"], reprs, snapshot_texts(model, columns))
-        self.counts[model._meta.label] = self.counts.get(model._meta.label, 0) + count
+        for field in model._meta.concrete_fields:
+            if field.get_internal_type() == "JSONField":
+                values[field.attname] = [
+                    json.dumps(value, ensure_ascii=False, default=_json_default)
+                    for value in columns[field.attname]
+                ]
+        change_values = [[constant] * count for constant in self._change_constants(model, "create")]
+        change_values += [
+            columns["id"],
+            [text[:200] for text in reprs],
+            [None] * count,
+            snapshot_texts(model, columns),
+            [self.context.note[:200]] * count,
+        ]
+        return PreparedWrite(
+            model,
+            count,
+            [
+                self._prepared(model._meta.db_table, attnames, [values[name] for name in attnames]),
+                self._prepared(ObjectChange._meta.db_table, _CHANGE_COLUMNS, change_values),
+            ],
+        )
+
+    def write_prepared(self, prepared: PreparedWrite) -> int:
+        for table, columns, data in prepared.statements:
+            if isinstance(data, str):
+                self._copy_text(table, columns, data)
+            else:
+                self._copy(table, columns, zip(*data, strict=True))
+        model = prepared.model
+        self.counts[model._meta.label] = self.counts.get(model._meta.label, 0) + prepared.count
         self._written_models.append(model)
-        return count
+        return prepared.count
 
     def assign_ids(self, model, instances: list) -> None:
         """Reserve primary keys for the instances that have none."""
@@ -337,54 +393,31 @@ class BulkWriter:
         befores: Iterable[str] | None = None,
     ) -> None:
         """The change-log rows of objects just written: created ones (`befores` None) or updated ones,
-        their snapshots as JSON text."""
-        content_type_id = ContentType.objects.get_for_model(model).pk
-        context = self.context
-        constants = [
-            self._now,
-            getattr(context.user, "pk", None),
-            getattr(context.user, "username", "") if context.user else "",
-            context.source,
-            context.request_id.hex,  # psycopg and SQLite both take the hex form
-            getattr(context.import_batch, "pk", None),
-            "create" if befores is None else "update",
-            content_type_id,
-        ]
-        note = context.note[:200]
-        change_columns = [
-            "time",
-            "user_id",
-            "user_name",
-            "source",
-            "request_id",
-            "import_batch_id",
-            "action",
-            "changed_object_type_id",
-            "changed_object_id",
-            "object_repr",
-            "prechange_data",
-            "postchange_data",
-            "note",
-        ]
-        if isinstance(ids, list):  # a chunk's rows, as columns
-            count = len(ids)
-            columns = [[value] * count for value in constants]
-            columns += [
-                ids,
-                [text[:200] for text in reprs],
-                befores or [None] * count,
-                afters,
-                [note] * count,
-            ]
-            self._copy_columns(ObjectChange._meta.db_table, change_columns, columns)
-            return
+        their snapshots as JSON text — streamed, one row at a time."""
+        constants = self._change_constants(model, "create" if befores is None else "update")
+        note = self.context.note[:200]
         rows = (
             [*constants, object_id, text[:200], before, after, note]
             for object_id, text, before, after in zip(
                 ids, reprs, befores or repeat(None), afters, strict=befores is not None
             )
         )
-        self._copy(ObjectChange._meta.db_table, change_columns, rows)
+        self._copy(ObjectChange._meta.db_table, _CHANGE_COLUMNS, rows)
+
+    def _change_constants(self, model, action: str) -> list:
+        """Who, when, how, in which batch: the same on every change-log row of one write
+        (`_CHANGE_COLUMNS`' first columns)."""
+        context = self.context
+        return [
+            self._now,
+            getattr(context.user, "pk", None),
+            getattr(context.user, "username", "") if context.user else "",
+            context.source,
+            context.request_id.hex,  # psycopg and SQLite both take the hex form
+            getattr(context.import_batch, "pk", None),
+            action,
+            ContentType.objects.get_for_model(model).pk,
+        ]
 
     def _copy(self, table: str, columns: list[str], rows: Iterable[list]):
         column_sql = ", ".join(f'"{c}"' for c in columns)
@@ -408,17 +441,18 @@ class BulkWriter:
             raw_cursor.executemany(sql, batch)
         raw_cursor.close()
 
-    def _copy_columns(self, table: str, columns: list[str], values: list[list]) -> None:
-        """Insert rows given as columns. On PostgreSQL the whole COPY text is built a column at a time and
-        sent in one piece: each column's distinct values converted once, rows joined in C — ~3× less of
-        the writing thread's Python than a `write_row` per row, and fewer, larger sends (each send hands
-        the GIL to the checking thread and waits to get it back)."""
+    def _prepared(self, table: str, columns: list[str], values: list[list]) -> tuple:
+        """(table, columns, data): on PostgreSQL the COPY text, built a column at a time — each column's
+        distinct values converted once, rows joined in C, ~3× less Python than a `write_row` per row;
+        elsewhere the values, for `executemany`."""
         if self.vendor != "postgresql":
-            self._copy(table, columns, zip(*values, strict=True))
+            return (table, columns, values)
+        text = "\n".join(map("\t".join, zip(*map(copy_texts, values), strict=True)))
+        return (table, columns, text + "\n" if text else "")
+
+    def _copy_text(self, table: str, columns: list[str], text: str) -> None:
+        if not text:
             return
-        if not values or not values[0]:
-            return
-        text = "\n".join(map("\t".join, zip(*map(copy_texts, values), strict=True))) + "\n"
         column_sql = ", ".join(f'"{c}"' for c in columns)
         self.connection.ensure_connection()
         raw = self.connection.connection

@@ -228,6 +228,8 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
         self.existing = {
             project.code: project for project in Project.objects.filter(code__in=any_of_texts(keys))
         }
+        years = self.chunk_values.get("plan_year", ())
+        self.duplicates.load_years({year for year in set(years) if type(year) is int})
 
     def validation_context(self):
         return pairings_preloaded()  # Project.clean() asks for the covering pairing of every row

@@ -86,6 +86,12 @@ class ProjectDuplicateFinder:
         found.sort(key=lambda item: (-item.score, item.row is not None, item.row or 0, item.code))
         return found[:limit]
 
+    def load_years(self, years) -> None:
+        """Load the saved projects the rows of these plan years are compared with, now: an import calls
+        this for a chunk while its connection is free, not while the previous chunk is being written."""
+        for year in years:
+            self._names_for(year)
+
     def _find_in_index(self, values, row: int | None) -> list[LikelyDuplicate]:
         """The saved neighbours and the earlier rows of the file whose name is the row's name written the
         same way (`match_key`: width, traditional characters, spaces and punctuation aside), scored as

@@ -32,7 +32,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..bulk import BulkWriter
+from ..bulk import BulkWriter, PreparedWrite
 from ..context import change_context
 from ..models import ImportBatch
 from .header import ColumnSpec, Header, locate_header
@@ -180,7 +180,10 @@ class Importer:
 
     def prepare(self, keys: set[str]) -> None:
         """Load what a chunk's rows need: the stored objects whose natural keys (`keys`, as the file
-        writes them) the chunk names — and, for importers without `prepare_file`, the resolvers."""
+        writes them) the chunk names — and, for importers without `prepare_file`, the resolvers.
+
+        Every query a chunk needs belongs here (`chunk_values` holds its columns as read): the connection
+        is free now, and later, while the previous chunk is written, a query would wait for it."""
 
     def build(self, row: ParsedRow, values: dict[str, Any]):
         raise NotImplementedError
@@ -316,7 +319,11 @@ class Importer:
                 change_context(user=user, source="import", import_batch=batch, note=note),
                 self.validation_context(),
             ):
-                writes = OverlappedWrites(self.model, BulkWriter()) if self.bulk_writes else _SAVE_EACH
+                writes = (
+                    OverlappedWrites(self.model, BulkWriter(), self.chunk_rows)
+                    if self.bulk_writes
+                    else _SAVE_EACH
+                )
                 try:
                     with _foreign_keys_checked_per_write(self.bulk_writes):
                         self._read_chunks(table, result, writes)
@@ -360,11 +367,13 @@ class Importer:
     def _chunk(self, chunk: list[tuple[int, list]], result: ImportResult, writes) -> None:
         self.table_rows = [raw for _number, raw in chunk]
         overlapped = isinstance(writes, OverlappedWrites)
+        names, columns, odd_rows = self._read_columns(chunk)  # while the previous chunk is written
         if overlapped:
-            writes.wait()  # the previous chunk is written: the connection is free for this one's query
-        names, columns, odd_rows = self._read_columns(chunk)
+            writes.wait()  # the previous chunk is written: the connection is free for this one's queries
+        self.chunk_values = dict(zip(names, columns, strict=True))
         self.prepare(self._natural_keys(names, columns))
         if overlapped and not result.errors:
+            writes.reserve_ids(len(chunk))  # for this chunk's rows checked as columns
             writes.start(*writes.pending)  # written while this chunk is checked
         columnar = self._columnar_rows(chunk, names, columns, odd_rows)
         taken = dict(zip(columnar.positions, range(len(columnar)), strict=True)) if columnar else {}
@@ -394,7 +403,7 @@ class Importer:
             return  # keep validating the rest of the file, but write nothing more
         self._compare(parsed, columnar, result)
         if overlapped:
-            writes.pending = (parsed, columnar)
+            writes.pending = (parsed, writes.prepare(columnar))
         elif writes is _SAVE_EACH:
             for row in parsed:
                 if row.existing is None or row.changed_fields:
@@ -531,7 +540,7 @@ class Importer:
         from . import values as cell
 
         if spec.kind == "amount":
-            return lambda raw: cell.parse_amount_cell(raw, unit or spec.unit)
+            return cell.amount_cell_parser(unit or spec.unit)
         if spec.kind == "date":
             return cell.parse_date
         if spec.kind == "int":
@@ -542,7 +551,7 @@ class Importer:
             lookup = cell.choice_lookup(spec.choices)
             labels = [str(label) for _, label in spec.choices]
             return lambda raw: cell.parse_choice(raw, lookup, labels)
-        return cell.parse_text
+        return cell.as_text  # blank-looking cells never reach a parser (`_read_cell`)
 
     def _validation_errors(self, row: ParsedRow, error: ValidationError) -> list[RowError]:
         """Model errors keyed by field, put on the column that feeds the field (else the row as a whole)."""
@@ -653,31 +662,45 @@ class OverlappedWrites:
     again. On SQLite the writes run at once, in the importing thread.
     """
 
-    def __init__(self, model, writer: BulkWriter):
+    def __init__(self, model, writer: BulkWriter, chunk_rows: int | None = None):
         self.model = model
         self.writer = writer
         # checked, waiting for the connection: the rows checked one by one, and those checked as columns
-        self.pending: tuple[list[ParsedRow], ColumnarRows | None] = ([], None)
+        self.pending: tuple[list[ParsedRow], PreparedWrite | None] = ([], None)
+        self._ids: list[int] = []  # reserved for the chunk being checked
+        self._next_ids: list[int] = []  # reserved by the writing thread for the next chunk
+        self.chunk_rows = chunk_rows
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         ContentType.objects.get_for_model(model)  # cached now: the thread must not query for it
 
-    def start(self, parsed: list[ParsedRow], columnar: ColumnarRows | None = None) -> None:
+    def reserve_ids(self, count: int) -> None:
+        """Keys for up to `count` rows checked as columns, so that their COPY text is built as soon as they
+        are checked: those the writing thread reserved after its last write, else reserved now. Keys left
+        unused are gaps in the sequence."""
+        ready, self._next_ids = self._next_ids, []
+        self._ids = ready if len(ready) >= count else list(self.writer.reserve_ids(self.model, count))
+
+    def prepare(self, columnar: ColumnarRows | None) -> PreparedWrite | None:
+        """The COPY text of rows checked as columns, built here in the checking thread (`start` sends it)."""
+        if not columnar:
+            return None
+        columnar.fields["id"] = self._ids[: len(columnar)]
+        return self.writer.prepare_columns(self.model, columnar.fields, columnar.reprs)
+
+    def start(self, parsed: list[ParsedRow], prepared: PreparedWrite | None = None) -> None:
         new = [row.instance for row in parsed if row.existing is None]
         changed = [row for row in parsed if row.changed_fields]
         self.pending = ([], None)
-        if not (new or changed or columnar):
+        if not (new or changed or prepared):
             return
-        # Queries: here, while the connection is free.
-        self.writer.assign_ids(self.model, new)
-        if columnar:
-            columnar.fields["id"] = list(self.writer.reserve_ids(self.model, len(columnar)))
+        self.writer.assign_ids(self.model, new)  # a query: here, while the connection is free
         if self.writer.vendor != "postgresql":
-            self._write(new, changed, columnar)
+            self._write(new, changed, prepared)
             return
         self.writer.connection.inc_thread_sharing()
         self._thread = threading.Thread(
-            target=self._run, args=(new, changed, columnar), name="duikou-import-writes"
+            target=self._run, args=(new, changed, prepared), name="duikou-import-writes"
         )
         self._thread.start()
 
@@ -694,12 +717,14 @@ class OverlappedWrites:
     def _run(self, *writes) -> None:
         try:
             self._write(*writes)
+            if self.chunk_rows:  # the next chunk's keys, while the connection is still this thread's
+                self._next_ids = list(self.writer.reserve_ids(self.model, self.chunk_rows))
         except BaseException as error:  # re-raised in the importing thread by wait()
             self._error = error
 
-    def _write(self, new: list, changed: list[ParsedRow], columnar: ColumnarRows | None) -> None:
-        if columnar:
-            self.writer.create_columns(self.model, columnar.fields, columnar.reprs)
+    def _write(self, new: list, changed: list[ParsedRow], prepared: PreparedWrite | None) -> None:
+        if prepared:
+            self.writer.write_prepared(prepared)
         if new:
             self.writer.create(self.model, new)
         if changed:

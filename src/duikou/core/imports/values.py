@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from ..money import AmountParseError, parse_amount
+from ..money import AmountParseError, amount_parser
 from ..text import normalize_text, to_halfwidth
 
 
@@ -71,11 +72,17 @@ def parse_text(value) -> str:
     return "" if is_blank(value) else as_text(value)
 
 
-def parse_amount_cell(value, unit: str | None) -> Decimal:
-    try:
-        return parse_amount(value, unit=unit)
-    except AmountParseError as error:
-        raise CellError(str(error)) from error
+def amount_cell_parser(unit: str | None) -> Callable[[object], Decimal]:
+    """The reader of a column of amounts stated in `unit` (`money.amount_parser`), raising `CellError`."""
+    parse = amount_parser(unit)
+
+    def parse_cell(value) -> Decimal:
+        try:
+            return parse(value)
+        except AmountParseError as error:
+            raise CellError(str(error)) from error
+
+    return parse_cell
 
 
 def parse_int(value) -> int:
