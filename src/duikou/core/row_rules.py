@@ -17,11 +17,16 @@ from typing import Any
 
 @dataclass(frozen=True)
 class RowRule:
-    """One rule across fields: `message(obj)` says what is wrong (None when nothing is)."""
+    """One rule across fields: `message(obj)` says what is wrong (None when nothing is).
+
+    `holds_on_columns`, when given, is the same rule over many rows at once: called with one list per
+    attribute of `reads`, it says whether the rule holds on each row — for rules whose combinations are
+    nearly as many as the rows (amounts, dates). It must agree with `message`; a test compares them."""
 
     field: str  # the field the message is shown on
     reads: tuple[str, ...]  # the attributes `message` reads: attnames, or relation names for their objects
     message: Callable[[Any], str | None]
+    holds_on_columns: Callable[..., list[bool]] | None = None
 
 
 def broken_rules(obj, rules: Iterable[RowRule]) -> dict[str, list[str]]:

@@ -70,7 +70,7 @@ def to_simplified(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _canonical_text() -> re.Pattern:
+def canonical_text() -> re.Pattern:
     """Text made only of characters `normalize_text` leaves as they are, in any order: printable ASCII
     but the space, the kept Chinese punctuation and the simplified (or unchanged) ideographs of the main
     CJK block — neither NFKC (they compose with nothing) nor OpenCC changes them. Most names in real
@@ -101,7 +101,7 @@ def normalize_text(value) -> str:
     if value is None:
         return ""
     text = str(value)
-    if _canonical_text().fullmatch(text):
+    if canonical_text().fullmatch(text):
         return text
     text = to_simplified(to_halfwidth(text))
     return " ".join(text.split())  # runs of whitespace (U+3000, line breaks in a cell) → one space

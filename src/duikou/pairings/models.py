@@ -81,6 +81,10 @@ class Pairing(PrimaryModel):
     def get_absolute_url(self):
         return reverse("dashboards:pairing", args=[self.pk])
 
+    def covers(self, on: datetime.date) -> bool:
+        """In force on `on` (as `PairingQuerySet.active_on`: an unknown start is "since the beginning")."""
+        return (self.since is None or self.since <= on) and (self.until is None or self.until >= on)
+
     def clean(self):
         super().clean()
         if self.supporter_id and not self.supporter.is_supporter:
@@ -112,6 +116,28 @@ def pairings_preloaded():
         _preloaded.reset(token)
 
 
+def preloaded_candidates(programme, supporter, division) -> list[Pairing] | None:
+    """Within `pairings_preloaded`, the pairings that may cover `supporter` in `division` (its own and its
+    supporting parents', for the division and its ancestors), by pk; None outside it."""
+    preloaded = _preloaded.get()
+    if preloaded is None:
+        return None
+    index, candidates_of = preloaded
+    key = (programme.pk, supporter.pk, division.pk)
+    candidates = candidates_of.get(key)
+    if candidates is None:  # the same supporter and county recur on many rows
+        candidates = candidates_of[key] = sorted(
+            (
+                pairing
+                for supporter_member in supporter.supporter_chain()
+                for area in [division, *division.ancestors()]
+                for pairing in index.get((programme.pk, supporter_member.pk, area.pk), ())
+            ),
+            key=lambda pairing: pairing.pk,
+        )
+    return candidates
+
+
 def find_covering_pairing(*, programme, supporter, division, on: datetime.date) -> Pairing | None:
     """The pairing that allows `supporter` to fund work in `division` on `on`, if any.
 
@@ -119,30 +145,9 @@ def find_covering_pairing(*, programme, supporter, division, on: datetime.date) 
     parents (衢州市 works under 浙江省's pairing), for the division itself or
     any ancestor (a prefecture pairing covers its counties).
     """
-    preloaded = _preloaded.get()
-    if preloaded is not None:
-        index, candidates_of = preloaded
-        key = (programme.pk, supporter.pk, division.pk)
-        candidates = candidates_of.get(key)
-        if candidates is None:  # the same supporter and county recur on many rows
-            candidates = candidates_of[key] = sorted(
-                (
-                    pairing
-                    for supporter_member in supporter.supporter_chain()
-                    for area in [division, *division.ancestors()]
-                    for pairing in index.get((programme.pk, supporter_member.pk, area.pk), ())
-                ),
-                key=lambda pairing: pairing.pk,
-            )
-        return next(
-            (
-                pairing
-                for pairing in candidates
-                if (pairing.since is None or pairing.since <= on)
-                and (pairing.until is None or pairing.until >= on)
-            ),
-            None,
-        )
+    candidates = preloaded_candidates(programme, supporter, division)
+    if candidates is not None:
+        return next((pairing for pairing in candidates if pairing.covers(on)), None)
     supporters = supporter.supporter_chain()
     divisions = [division, *division.ancestors()]
     return (

@@ -37,6 +37,11 @@ def _distinct_amounts(**amounts: Decimal) -> dict[str, str]:
     return {key: format_amount(value, "元") for key, value in amounts.items()}
 
 
+def sum_of_sources(aid_amount, local_matching, other_funding) -> Decimal:
+    """援助资金 + 地方配套 + 其他, a blank one as zero: what 总投资 must equal."""
+    return (aid_amount or ZERO) + (local_matching or ZERO) + (other_funding or ZERO)
+
+
 class Project(PrimaryModel):
     """One assistance project: where, by whom, what, how much, and where it stands.
 
@@ -159,7 +164,7 @@ class Project(PrimaryModel):
 
     @property
     def sources_total(self) -> Decimal:
-        return (self.aid_amount or ZERO) + (self.local_matching or ZERO) + (self.other_funding or ZERO)
+        return sum_of_sources(self.aid_amount, self.local_matching, self.other_funding)
 
     # The rules across fields (core/row_rules.py), in the order their messages are listed.
     row_rules: list[RowRule] = []  # filled below the class: the rules are module functions
@@ -182,6 +187,13 @@ def _sources_add_up(project: Project) -> str | None:
     return _("总投资 {total} ≠ 援助资金 + 地方配套 + 其他 = {sum}。").format(
         **_distinct_amounts(total=project.total_investment, sum=project.sources_total)
     )
+
+
+def _sources_add_up_on_columns(totals, aids, locals_, others) -> list[bool]:
+    return [
+        total is None or total == sum_of_sources(aid, local, other)
+        for total, aid, local, other in zip(totals, aids, locals_, others, strict=True)
+    ]
 
 
 def _category_in_programme(project: Project) -> str | None:
@@ -221,11 +233,48 @@ def _paired(project: Project) -> str | None:
     )
 
 
+def _paired_on_columns(
+    supporter_ids, division_ids, programme_ids, years, starts, programmes, supporters, divisions
+) -> list[bool]:
+    """`_paired` over many rows: each supporter, division and programme's candidate pairings found once."""
+    from duikou.pairings.models import find_covering_pairing, preloaded_candidates
+
+    candidates_of: dict[tuple, list | None] = {}
+    verdicts = []
+    rows = zip(
+        supporter_ids,
+        division_ids,
+        programme_ids,
+        years,
+        starts,
+        programmes,
+        supporters,
+        divisions,
+        strict=True,
+    )
+    for supporter_id, division_id, programme_id, year, start, programme, supporter, division in rows:
+        if not (supporter_id and division_id and programme_id and year):
+            verdicts.append(True)
+            continue
+        on = start or datetime.date(year, 1, 1)
+        key = (programme_id, supporter_id, division_id)
+        if key not in candidates_of:
+            candidates_of[key] = preloaded_candidates(programme, supporter, division)
+        candidates = candidates_of[key]
+        if candidates is None:  # not preloaded: the database answers
+            found = find_covering_pairing(programme=programme, supporter=supporter, division=division, on=on)
+            verdicts.append(found is not None)
+        else:
+            verdicts.append(any(pairing.covers(on) for pairing in candidates))
+    return verdicts
+
+
 Project.row_rules = [
     RowRule(
         "total_investment",
         ("total_investment", "aid_amount", "local_matching", "other_funding"),
         _sources_add_up,
+        _sources_add_up_on_columns,
     ),
     RowRule("category", ("category_id", "programme_id", "category"), _category_in_programme),
     RowRule("supporter", ("supporter_id", "supporter"), _supporter_supports),
@@ -244,6 +293,7 @@ Project.row_rules = [
             "division",
         ),
         _paired,
+        _paired_on_columns,
     ),
 ]
 

@@ -35,10 +35,11 @@ from django.utils.translation import gettext as _
 from ..bulk import BulkWriter, PreparedWrite
 from ..context import change_context
 from ..models import ImportBatch
+from ..text import canonical_text
 from .header import ColumnSpec, Header, locate_header
 from .reading import TableStream, UnreadableFile, open_table, read_table
 from .rules import ModelRules
-from .values import CellError, as_text, is_blank
+from .values import LONGEST_BLANK_MARKER, CellError, as_text, is_blank
 
 MAX_CHANGES_SHOWN = 200
 PROGRESS_EVERY = 1000  # rows between two calls of a run's `progress` callback
@@ -772,15 +773,24 @@ def _read_column(cells: list, parse: Callable, memo: dict) -> list:
     """What each cell of a column reads as (`_BLANK`, the parsed value or a `CellError`), each distinct
     cell parsed once and remembered in `memo`; None for a missing cell."""
     get = memo.get
-    # 1, 1.0 and True are equal keys; a spreadsheet's cell types must not share outcomes.
-    values = [
-        get(cell, _UNSEEN)
-        if type(cell) is str
-        else None
-        if cell is None
-        else get((type(cell), cell), _UNSEEN)
-        for cell in cells
-    ]
+    if parse is as_text:
+        # Text: most cells (codes, names) are canonical text, which reads as itself — one match, and no
+        # memo of a million distinct names. Short cells may be blank markers ("无", "/"): read in full.
+        canonical, longest = canonical_text().fullmatch, LONGEST_BLANK_MARKER
+        values = [
+            cell if type(cell) is str and len(cell) > longest and canonical(cell) else _UNSEEN
+            for cell in cells
+        ]
+    else:
+        # 1, 1.0 and True are equal keys; a spreadsheet's cell types must not share outcomes.
+        values = [
+            get(cell, _UNSEEN)
+            if type(cell) is str
+            else None
+            if cell is None
+            else get((type(cell), cell), _UNSEEN)
+            for cell in cells
+        ]
     for index in [index for index, value in enumerate(values) if value is _UNSEEN]:
         cell = cells[index]
         key = cell if type(cell) is str else (type(cell), cell)

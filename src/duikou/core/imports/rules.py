@@ -132,6 +132,9 @@ class ModelRules:
         _check_reads(self.model, reads, columns)
         length = _length(columns)
         read_columns = [columns.get(name) or [_read(prototype, name)] * length for name in reads]
+        if rule.holds_on_columns is not None:
+            verdicts = rule.holds_on_columns(*read_columns)
+            return {row for row, holds in enumerate(verdicts) if not holds}
         # A relation's object goes with its id: keyed by the ids alone (a model's hash is Python's work).
         keyed = [
             column

@@ -93,9 +93,9 @@ def test_the_shortcut_for_canonical_text_agrees_with_normalising(text):
 
 
 def test_every_character_the_shortcut_accepts_is_left_alone_by_the_full_conversion():
-    from duikou.core.text import _canonical_text
+    from duikou.core.text import canonical_text
 
-    pattern = _canonical_text()
+    pattern = canonical_text()
     accepted = [chr(code) for code in range(0x21, 0x10000) if pattern.fullmatch(chr(code))]
     assert len(accepted) > 15_000  # the simplified ideographs, ASCII and the kept punctuation
     assert all(_normalised_the_long_way(char) == char for char in accepted)
