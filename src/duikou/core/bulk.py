@@ -106,6 +106,8 @@ def _each_distinct(values: list, convert: Callable[[object], str]) -> list[str]:
     """`convert` of each value, called once per distinct value when the column holds one type (with None):
     1 and True are equal keys, and equal Decimals ("1.0", "1.00") must convert alike — they do here, where
     numbers are written as the column's places or as the database reads them."""
+    if values and values.count(values[0]) == len(values) and len(set(map(type, values))) == 1:
+        return [convert(values[0])] * len(values)  # a default the file does not give: one value
     kinds = set(map(type, values))
     kinds.discard(type(None))
     distinct = set(values) if len(kinds) <= 1 else values
