@@ -602,15 +602,15 @@ class Importer:
         from ..changelog import serialize_object
 
         changes_before = len(result.changes)
-        # With columnar rows, up to a full list of each kind, then the first in file order are kept.
-        limit = MAX_CHANGES_SHOWN + (changes_before if columnar else 0)
+        room = max(MAX_CHANGES_SHOWN - changes_before, 0)
         if columnar:
             result.counts["new"] += len(columnar)
-            shown = MAX_CHANGES_SHOWN - changes_before
             result.changes += [
                 {"row": number, "key": key, "action": "new"}
-                for number, key in zip(columnar.numbers[:shown], columnar.keys[:shown], strict=True)
+                for number, key in zip(columnar.numbers[:room], columnar.keys[:room], strict=True)
             ]
+        # With columnar rows, up to a full list of each kind; then the first in file order are kept.
+        limit = len(result.changes) + room if columnar else MAX_CHANGES_SHOWN
         for row in parsed:
             if row.existing is None:
                 result.counts["new"] += 1
@@ -638,7 +638,7 @@ class Importer:
                 result.counts["unchanged"] += 1
         if columnar:  # both kinds of rows, in file order, up to the limit
             chunk_changes = sorted(result.changes[changes_before:], key=lambda change: change["row"])
-            result.changes[changes_before:] = chunk_changes[: MAX_CHANGES_SHOWN - changes_before]
+            result.changes[changes_before:] = chunk_changes[:room]
 
     @cached_property
     def _compared_fields(self) -> list[str]:

@@ -338,3 +338,31 @@ def test_each_rules_column_form_agrees_with_its_message(world, preloaded):
             by_columns = rule.holds_on_columns(*zip(*rows, strict=True))
             assert by_columns == by_message, rule.field
             assert True in by_message and False in by_message  # both verdicts were tried
+
+
+def test_the_listed_changes_are_the_first_in_file_order_both_ways(world, monkeypatch):
+    """New rows (checked as columns) and changed stored projects (row by row) share the list of the first
+    200 changes, in file order — in a chunk and across chunks."""
+    county, shanghai = world["stored"].division, world["shanghai"]
+    stored = [
+        make_project(code=f"SH-OLD-{number}", name=f"旧项目{number}", supporter=shanghai, division=county)
+        for number in range(30)
+    ]
+    rng = random.Random(3)
+    rows = [random_row(rng, number, mistakes=False) for number in range(260)]
+    for number, project in zip(range(5, 260, 9), stored, strict=False):
+        rows[number][0] = project.code  # a stored project, renamed by the file
+        # Sources in full: a blank cell keeps the stored amount, and the sum would not hold.
+        rows[number][6], rows[number][8:10] = rows[number][7], ["0", "0"]
+    data = csv_file(rows)
+    monkeypatch.setattr(ProjectImporter, "chunk_rows", 100)
+    by_columns, written_by_columns, taken = imported(data, columnar=True, monkeypatch=monkeypatch)
+    by_rows, written_by_rows, _ = imported(data, columnar=False, monkeypatch=monkeypatch)
+    assert by_columns == by_rows
+    assert written_by_columns == written_by_rows
+    assert taken > 0
+    assert not by_columns["errors"], by_columns["errors"][:3]
+    listed = by_columns["changes"]
+    assert len(listed) == 200
+    assert [change["row"] for change in listed] == sorted(change["row"] for change in listed)
+    assert {change["action"] for change in listed} == {"new", "changed"}
