@@ -77,15 +77,19 @@ def snapshot_texts(model, columns: dict[str, list]) -> list[str]:
     """The change-log snapshots of rows given as columns (attname → values), as `snapshot_encoder` writes
     them one row at a time: each column's distinct values are converted once, and each row is one string
     formatting — an import's new rows are mostly the same years, places and categories."""
+    template, encoded = snapshot_columns(model, columns)
+    return [template % parts for parts in zip(*encoded, strict=True)]
+
+
+def snapshot_columns(model, columns: dict[str, list]) -> tuple[str, list[list[str]]]:
+    """A snapshot's template (`{"id":%s,…}`) and, per field, each row's value as JSON text."""
     names, encoded = [], []
     for field in model._meta.concrete_fields:
-        if field.attname == "last_updated":
-            continue
-        names.append(field.attname)
-        encoded.append(_each_distinct(columns[field.attname], _converter_for(field)))
+        if field.attname != "last_updated":  # not part of snapshots (see changelog.serialize_object)
+            names.append(field.attname)
+            encoded.append(_each_distinct(columns[field.attname], _converter_for(field)))
     # JSON keys are attnames: no "%" to escape in the template.
-    template = "{" + ",".join(encode_basestring(name) + ":%s" for name in names) + "}"
-    return [template % parts for parts in zip(*encoded, strict=True)]
+    return "{" + ",".join(encode_basestring(name) + ":%s" for name in names) + "}", encoded
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -294,22 +298,40 @@ class BulkWriter:
                     json.dumps(value, ensure_ascii=False, default=_json_default)
                     for value in columns[field.attname]
                 ]
-        change_values = [[constant] * count for constant in self._change_constants(model, "create")]
-        change_values += [
-            columns["id"],
-            [text[:200] for text in reprs],
-            [None] * count,
-            snapshot_texts(model, columns),
-            [self.context.note[:200]] * count,
-        ]
-        return PreparedWrite(
-            model,
-            count,
-            [
-                self._prepared(model._meta.db_table, attnames, [values[name] for name in attnames]),
-                self._prepared(ObjectChange._meta.db_table, _CHANGE_COLUMNS, change_values),
-            ],
-        )
+        reprs = [text[:200] for text in reprs]
+        if self.vendor == "postgresql":
+            changes = (
+                ObjectChange._meta.db_table,
+                _CHANGE_COLUMNS,
+                self._change_log_text(model, columns, reprs),
+            )
+        else:
+            change_values = [[constant] * count for constant in self._change_constants(model, "create")]
+            change_values += [
+                columns["id"],
+                reprs,
+                [None] * count,
+                snapshot_texts(model, columns),
+                [self.context.note[:200]] * count,
+            ]
+            changes = self._prepared(ObjectChange._meta.db_table, _CHANGE_COLUMNS, change_values)
+        rows = self._prepared(model._meta.db_table, attnames, [values[name] for name in attnames])
+        return PreparedWrite(model, count, [rows, changes])
+
+    def _change_log_text(self, model, columns: dict[str, list], reprs: list[str]) -> str:
+        """The COPY text of the change-log rows of new rows given as columns, each line one string
+        formatting: the constants, the id, the name, no snapshot before, the snapshot after (each column's
+        JSON converted once per distinct value, as `snapshot_texts`) and the note. COPY's escaping is
+        applied to each piece — escaping a concatenation is concatenating the escaped pieces."""
+        fixed = [_copy_text(value) for value in self._change_constants(model, "create")]
+        note = _copy_text(self.context.note[:200])
+        snapshot, encoded = snapshot_columns(model, columns)
+        fragments = [copy_texts(texts) for texts in encoded]
+        template = "\t".join([*(text.replace("%", "%%") for text in fixed), "%s", "%s", "\\N"])
+        template += "\t" + snapshot + "\t" + note.replace("%", "%%")
+        ids = [str(key) for key in columns["id"]]
+        lines = [template % parts for parts in zip(ids, copy_texts(reprs), *fragments, strict=True)]
+        return "\n".join(lines) + "\n" if lines else ""
 
     def write_prepared(self, prepared: PreparedWrite) -> int:
         for table, columns, data in prepared.statements:

@@ -96,7 +96,7 @@ def _either(first: Predicate, second: Predicate) -> Predicate:
 
 
 @cache
-def compiled_check_constraints(model) -> list[tuple[CheckConstraint, Predicate | None]]:
+def _compiled(model) -> list[tuple[CheckConstraint, Predicate | None]]:
     """Each check constraint of `model` with its predicate (None: only the database can evaluate it)."""
     compiled = []
     for constraint in model._meta.constraints:
@@ -112,7 +112,7 @@ def validate_check_constraints(instance) -> None:
     """Raise ValidationError with every violated check constraint's message; the ones this evaluator does
     not understand are validated by the database (`CheckConstraint.validate`)."""
     errors = []
-    for constraint, holds in compiled_check_constraints(type(instance)):
+    for constraint, holds in _compiled(type(instance)):
         if holds is None:
             constraint.validate(type(instance), instance)
         elif not holds(instance):

@@ -23,10 +23,10 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField
+from django.db.models import CheckConstraint, DecimalField
 from django.db.models.base import ModelState
 
-from ..constraints import column_verdicts, compiled_check_constraints, validate_check_constraints
+from ..constraints import column_verdicts, validate_check_constraints
 
 MEMO_LIMIT = 20_000  # distinct values remembered per field; past it the memo starts again
 _MISSING = object()
@@ -114,9 +114,10 @@ class ModelRules:
                 failing.update(_rows_holding(column, refused))
         for rule in getattr(self.model, "row_rules", ()):
             failing |= self._rows_breaking(rule, columns, prototype)
-        for constraint, _predicate in compiled_check_constraints(self.model):
-            verdicts = column_verdicts(self.model, constraint, columns, prototype.__dict__, length)
-            failing.update(row for row, verdict in enumerate(verdicts) if not verdict)
+        for constraint in self.model._meta.constraints:
+            if isinstance(constraint, CheckConstraint):
+                verdicts = column_verdicts(self.model, constraint, columns, prototype.__dict__, length)
+                failing.update(row for row, verdict in enumerate(verdicts) if not verdict)
         return failing
 
     def _value_passes(self, index: int, value, prototype) -> bool:

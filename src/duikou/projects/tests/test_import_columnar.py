@@ -77,12 +77,13 @@ def world():
     return {"shanghai": shanghai, "stored": stored}
 
 
+# Valid names first (quotes, a backslash and "%", which COPY and JSON escape), then two mistakes.
 NAMES = [
     "莎车县第一小学教学楼",
     "莎車縣第一小學教學樓",
     "莎车县养老院",
     "泽普县卫生院",
-    "农村安居房",
+    '农村安居房"二期"\\100%',
     "",
     "名" * 201,
 ]
