@@ -9,6 +9,7 @@ amount the way Chinese reports do (千分位, 万元 or 亿元).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -70,7 +71,14 @@ def unit_factor(unit: str | None) -> Decimal:
 
 def to_yuan(number: Decimal, unit: str | None = None) -> Decimal:
     """Scale a number stated in `unit` to yuan, rounded to the fen."""
-    return (number * unit_factor(unit)).quantize(FEN, rounding=ROUND_HALF_UP)
+    return _scaled(number, unit_factor(unit))
+
+
+def _scaled(number: Decimal, factor: Decimal) -> Decimal:
+    try:
+        return (number * factor).quantize(FEN, rounding=ROUND_HALF_UP)
+    except InvalidOperation as error:  # more digits than a Decimal holds: no amount is that large
+        raise AmountParseError(_("“{value}”太大，不是金额").format(value=number)) from error
 
 
 def amount_parser(unit: str | None) -> Callable[[object], Decimal]:
@@ -82,9 +90,16 @@ def amount_parser(unit: str | None) -> Callable[[object], Decimal]:
         return lambda value: parse_amount(value, unit=unit)
 
     def parse(value) -> Decimal:
-        if type(value) is str and _PLAIN_NUMBER.fullmatch(value):
-            return (Decimal(value) * factor).quantize(FEN, rounding=ROUND_HALF_UP)
-        return parse_amount(value, unit=unit)
+        kind = type(value)
+        if kind is str and _PLAIN_NUMBER.fullmatch(value):
+            number = Decimal(value)
+        elif kind is float and math.isfinite(value):  # a spreadsheet's number, as parse_amount reads it
+            number = Decimal(repr(value))
+        elif kind is int:
+            number = Decimal(value)
+        else:
+            return parse_amount(value, unit=unit)
+        return _scaled(number, factor)
 
     return parse
 

@@ -302,3 +302,42 @@ def test_format_amount(amount, unit, places, expected):
 def test_format_amount_with_many_places_shows_plain_digits():
     assert format_amount(Decimal("0.01"), "亿元", places=10) == "0.0000000001亿元"
     assert format_amount(Decimal("0"), "亿元", places=10) == "0.0000000000亿元"
+
+
+@pytest.mark.parametrize("unit", [None, "元", "万元", "亿元", "千克"])
+def test_a_columns_amount_parser_reads_as_parse_amount(unit):
+    """`amount_parser(unit)` (an import's column of amounts) is parse_amount with the unit fixed: the same
+    yuan, or the same refusal, for every kind of cell."""
+    from duikou.core.money import AmountParseError, amount_parser
+
+    cells = [
+        "1200",
+        "35.5",
+        "0.005",
+        "1,200",
+        "１２３",
+        "1.2亿",
+        "-3.5",
+        "abc",
+        "",
+        1.5,
+        0.1,
+        2,
+        -7,
+        1e20,
+        float("nan"),
+        float("inf"),
+        True,
+        Decimal("12.345"),
+        None,
+    ]
+    parse = amount_parser(unit)
+    for cell in cells:
+        try:
+            expected = parse_amount(cell, unit=unit)
+        except AmountParseError as error:
+            with pytest.raises(AmountParseError) as raised:
+                parse(cell)
+            assert str(raised.value) == str(error), cell
+        else:
+            assert parse(cell) == expected and str(parse(cell)) == str(expected), cell
