@@ -110,9 +110,9 @@ def _each_distinct(values: list, convert: Callable[[object], str]) -> list[str]:
     """`convert` of each value, called once per distinct value when the column holds one type (with None):
     1 and True are equal keys, and equal Decimals ("1.0", "1.00") must convert alike — they do here, where
     numbers are written as the column's places or as the database reads them."""
-    if values and values.count(values[0]) == len(values) and len(set(map(type, values))) == 1:
-        return [convert(values[0])] * len(values)  # a default the file does not give: one value
     kinds = set(map(type, values))
+    if len(kinds) == 1 and values.count(values[0]) == len(values):
+        return [convert(values[0])] * len(values)  # a default the file does not give: one value
     kinds.discard(type(None))
     distinct = set(values) if len(kinds) <= 1 else values
     if len(distinct) * 2 > len(values):  # mostly distinct (codes, names): remembering costs more
@@ -335,8 +335,10 @@ class BulkWriter:
 
     def write_prepared(self, prepared: PreparedWrite) -> int:
         for table, columns, data in prepared.statements:
-            if isinstance(data, str):
-                self._copy_text(table, columns, data)
+            if isinstance(data, str):  # PostgreSQL's COPY text, built by `_prepared`
+                if data:
+                    with self._copy_in(table, columns) as copy:
+                        copy.write(data)
             else:
                 self._copy(table, columns, zip(*data, strict=True))
         model = prepared.model
@@ -443,15 +445,23 @@ class BulkWriter:
             ContentType.objects.get_for_model(model).pk,
         ]
 
-    def _copy(self, table: str, columns: list[str], rows: Iterable[list]):
+    @contextmanager
+    def _copy_in(self, table: str, columns: list[str]):
+        """PostgreSQL: a `COPY table (columns) FROM STDIN` on this writer's connection (the transaction's)."""
         column_sql = ", ".join(f'"{c}"' for c in columns)
         self.connection.ensure_connection()
+        raw = self.connection.connection  # psycopg 3 connection inside Django's transaction
+        with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({column_sql}) FROM STDIN') as copy:
+            yield copy
+
+    def _copy(self, table: str, columns: list[str], rows: Iterable[list]):
         if self.vendor == "postgresql":
-            raw = self.connection.connection  # psycopg 3 connection inside Django's transaction
-            with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({column_sql}) FROM STDIN') as copy:
+            with self._copy_in(table, columns) as copy:
                 for row in rows:
                     copy.write_row(row)
             return
+        self.connection.ensure_connection()
+        column_sql = ", ".join(f'"{c}"' for c in columns)
         placeholders = ", ".join("?" for _ in columns)
         sql = f'INSERT INTO "{table}" ({column_sql}) VALUES ({placeholders})'
         raw_cursor = self.connection.connection.cursor()
@@ -473,15 +483,6 @@ class BulkWriter:
             return (table, columns, values)
         text = "\n".join(map("\t".join, zip(*map(copy_texts, values), strict=True)))
         return (table, columns, text + "\n" if text else "")
-
-    def _copy_text(self, table: str, columns: list[str], text: str) -> None:
-        if not text:
-            return
-        column_sql = ", ".join(f'"{c}"' for c in columns)
-        self.connection.ensure_connection()
-        raw = self.connection.connection
-        with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({column_sql}) FROM STDIN') as copy:
-            copy.write(text)
 
     def finish(self):
         """Move sequences past the keys used and refresh planner statistics (PostgreSQL)."""

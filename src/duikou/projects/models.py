@@ -216,13 +216,18 @@ def _finished_when_started(project: Project) -> str | None:
     return _("未开工的项目不能有完工日期。") if project.actual_end and not project.actual_start else None
 
 
+def _pairing_date(planned_start: datetime.date | None, plan_year: int) -> datetime.date:
+    """The day a project's pairing must cover: its planned start, else 1 January of its plan year."""
+    return planned_start or datetime.date(plan_year, 1, 1)
+
+
 def _paired(project: Project) -> str | None:
     """The supporter must be paired with the division (or a division above it) on the start date."""
     from duikou.pairings.models import find_covering_pairing
 
     if not (project.supporter_id and project.division_id and project.programme_id and project.plan_year):
         return None
-    on = project.planned_start or datetime.date(project.plan_year, 1, 1)
+    on = _pairing_date(project.planned_start, project.plan_year)
     pairing = find_covering_pairing(
         programme=project.programme, supporter=project.supporter, division=project.division, on=on
     )
@@ -256,7 +261,7 @@ def _paired_on_columns(
         if not (supporter_id and division_id and programme_id and year):
             verdicts.append(True)
             continue
-        on = start or datetime.date(year, 1, 1)
+        on = _pairing_date(start, year)
         key = (programme_id, supporter_id, division_id)
         if key not in candidates_of:
             candidates_of[key] = preloaded_candidates(programme, supporter, division)

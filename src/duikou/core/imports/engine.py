@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import threading
+from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -376,7 +377,7 @@ class Importer:
         if overlapped and not result.errors:
             writes.reserve_ids(len(chunk))  # for this chunk's rows checked as columns
             writes.start(*writes.pending)  # written while this chunk is checked
-        columnar = self._columnar_rows(chunk, names, columns, odd_rows)
+        columnar = self._columnar_rows(chunk, odd_rows)
         taken = dict(zip(columnar.positions, range(len(columnar)), strict=True)) if columnar else {}
         parsed = []
         width = len(names)
@@ -410,18 +411,13 @@ class Importer:
                 if row.existing is None or row.changed_fields:
                     self.save(row, self.batch)
 
-    def _columnar_rows(
-        self, chunk: list[tuple[int, list]], names: list[str], columns: list[list], odd_rows: set[int]
-    ) -> ColumnarRows | None:
+    def _columnar_rows(self, chunk: list[tuple[int, list]], odd_rows: set[int]) -> ColumnarRows | None:
         """The rows `columnar_rows` checks as columns: complete, readable, and with a natural key named
         once — a key named twice takes the row path, where the later row gets its error."""
-        if not (self.bulk_writes and self.natural_key in names):
+        if not (self.bulk_writes and self.natural_key in self.chunk_values):
             return None
-        keys = columns[names.index(self.natural_key)]
-        seen = self._first_row_of_key
-        counts: dict = {}
-        for key in keys:
-            counts[key] = counts.get(key, 0) + 1
+        keys = self.chunk_values[self.natural_key]
+        seen, counts = self._first_row_of_key, Counter(keys)
         candidates = [
             index
             for index, key in enumerate(keys)
@@ -429,7 +425,7 @@ class Importer:
         ]
         if not candidates:
             return None
-        columnar = self.columnar_rows(candidates, dict(zip(names, columns, strict=True)))
+        columnar = self.columnar_rows(candidates, self.chunk_values)
         if columnar is not None:
             columnar.numbers = [chunk[index][0] for index in columnar.positions]
         return columnar or None
