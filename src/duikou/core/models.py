@@ -22,6 +22,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ChangeSource, JobKind, JobState
+from .fields import VerbatimJSONField
 from .querysets import AppendOnlyQuerySet, ChangeLoggedQuerySet
 
 
@@ -114,7 +115,13 @@ class ImportBatch(models.Model):
 
 
 class ObjectChange(models.Model):
-    """One create, update or delete of a logged object, with before/after snapshots."""
+    """One create, update or delete of a logged object, with before/after snapshots.
+
+    Its references (user, import batch, content type) are kept by Django, not checked by the database
+    (`db_constraint=False`): every row is written by Duikou's own code from objects it holds, and Django
+    applies `on_delete` itself. A foreign-key constraint would have PostgreSQL look up the referenced row
+    for every change-log row — ~1 s per 100,000 rows of an import (docs/decisions/0001, "Session 7").
+    """
 
     class Action(models.TextChoices):
         CREATE = "create", _("新增")
@@ -129,6 +136,7 @@ class ObjectChange(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="object_changes",
+        db_constraint=False,
     )
     user_name = models.CharField(_("用户名"), max_length=150, blank=True, help_text=_("用户删除后仍保留"))
     source = models.CharField(_("来源"), max_length=20, choices=ChangeSource.choices)
@@ -140,6 +148,7 @@ class ObjectChange(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="changes",
+        db_constraint=False,
     )
     action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
     changed_object_type = models.ForeignKey(
@@ -148,11 +157,12 @@ class ObjectChange(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     changed_object_id = models.BigIntegerField(_("对象编号"))
     object_repr = models.CharField(_("对象"), max_length=200)
-    prechange_data = models.JSONField(_("修改前"), null=True, blank=True, encoder=DjangoJSONEncoder)
-    postchange_data = models.JSONField(_("修改后"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    prechange_data = VerbatimJSONField(_("修改前"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    postchange_data = VerbatimJSONField(_("修改后"), null=True, blank=True, encoder=DjangoJSONEncoder)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     # Through which page or API endpoint, and with which API token (issue 5, item 6). Database defaults, so
     # the bulk loaders' COPY, which names its columns, leaves them empty without naming them.

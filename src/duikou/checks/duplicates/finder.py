@@ -58,6 +58,7 @@ class ProjectDuplicateFinder:
         self._by_name: dict[tuple[int, str], list[dict]] | None = None
         self._children: dict[int, list[int]] = {}
         self._loaded_years: set[int] = set()
+        self._fetched: list[dict] = []  # saved projects loaded, not yet indexed by name
         self._years_ready: set[int] = set()  # plan years whose whole window is loaded
         self._reason_texts: dict[tuple, str] = {}  # the same few reasons on many rows of a file
         self.file_rows = FileRows()
@@ -87,10 +88,23 @@ class ProjectDuplicateFinder:
         return found[:limit]
 
     def load_years(self, years) -> None:
-        """Load the saved projects the rows of these plan years are compared with, now: an import calls
-        this for a chunk while its connection is free, not while the previous chunk is being written."""
+        """Fetch the saved projects the rows of these plan years are compared with, now: an import calls
+        this for a chunk while its connection is free, not while the previous chunk is being written.
+
+        One query, and nothing else while it holds the connection: the names are indexed when a row first
+        asks (`_names_for`), while the connection writes the previous chunk."""
+        if self._by_name is None:
+            self._by_name, self._children = {}, division_children()
+        window = self.options.year_window
+        missing = set()
         for year in years:
-            self._names_for(year)
+            missing |= set(range(year - window, year + window + 1))
+        missing -= self._loaded_years
+        if missing:
+            self._fetched += self.projects.filter(plan_year__in=sorted(missing)).order_by("pk").values(
+                *RECORD_FIELDS
+            )
+            self._loaded_years |= missing
 
     def _find_in_index(self, values, row: int | None) -> list[LikelyDuplicate]:
         """The saved neighbours and the earlier rows of the file whose name is the row's name written the
@@ -138,17 +152,12 @@ class ProjectDuplicateFinder:
         """(division, name key) → saved projects, with every plan year within the window of `year` loaded."""
         if year in self._years_ready:  # every row after the first of its year: no set built per row
             return self._by_name
-        if self._by_name is None:
-            self._by_name, self._children = {}, division_children()
-        window = self.options.year_window
         # A row's own plan year is loaded before the row is checked, so before the import writes it: the
         # file's rows never come back here as saved projects (they are `file_rows`).
-        missing = set(range(year - window, year + window + 1)) - self._loaded_years
-        if missing:
-            queryset = self.projects.filter(plan_year__in=sorted(missing))
-            for saved in queryset.order_by("pk").values(*RECORD_FIELDS).iterator(chunk_size=5000):
-                self._by_name.setdefault((saved["division_id"], match_key(saved["name"])), []).append(saved)
-            self._loaded_years |= missing
+        self.load_years([year])  # no query when the import loaded the year before the row's chunk
+        for saved in self._fetched:
+            self._by_name.setdefault((saved["division_id"], match_key(saved["name"])), []).append(saved)
+        self._fetched = []
         self._years_ready.add(year)
         return self._by_name
 

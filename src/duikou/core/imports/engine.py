@@ -348,14 +348,17 @@ class Importer:
         rows = enumerate(table.rows(), start=1)  # Excel's row numbers
         data_rows = ((number, raw) for number, raw in rows if number > header.row_index + 1)
         size = self.chunk_rows or float("inf")
+        # The first chunk is a fifth of the others: the database has nothing to write until a chunk is
+        # checked, and from then on it writes one chunk while the next is checked.
+        limit = max(size // 5, 1) if self.chunk_rows else size
         total = self._estimated_rows = max(table.estimated_rows - header.row_index - 1, 0)
         chunk: list[tuple[int, list]] = []
         try:
             for item in data_rows:
                 chunk.append(item)
-                if len(chunk) >= size:
+                if len(chunk) >= limit:
                     self._chunk(chunk, result, writes)
-                    chunk = []
+                    chunk, limit = [], size
                     self.progress(result.rows, max(total, result.rows))
             if chunk:
                 self._chunk(chunk, result, writes)

@@ -4,7 +4,7 @@ import json
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 
 from duikou.core.bulk import BulkWriter, indexes_and_foreign_keys_deferred, snapshot_encoder
 from duikou.core.changelog import serialize_object
@@ -55,6 +55,29 @@ def test_bulk_write_inserts_rows_and_their_change_log_rows():
     assert changes.get(changed_object_id=ids[0]).postchange_data["code"] == "BULK-0"
     # the sequence moved past the reserved keys: an ordinary save gets a fresh key
     assert make_project(code="AFTER").pk > max(ids)
+
+
+def test_reserved_keys_are_fresh_and_distinct():
+    writer = BulkWriter()
+    first, second = list(writer.reserve_ids(Project, 4)), list(writer.reserve_ids(Project, 3))
+
+    assert len(set(first + second)) == 7
+    assert min(second) > max(first)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL sequences")
+def test_reserved_keys_that_are_not_consecutive_come_back_one_by_one():
+    """Another session taking keys in between leaves gaps in ours: then the keys come back as a list (here
+    the sequence steps by 2, which looks the same to the writer)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER SEQUENCE projects_project_id_seq INCREMENT BY 2")
+    try:
+        keys = list(BulkWriter().reserve_ids(Project, 4))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER SEQUENCE projects_project_id_seq INCREMENT BY 1")
+
+    assert [later - earlier for earlier, later in zip(keys, keys[1:])] == [2, 2, 2]
 
 
 def test_deferred_indexes_come_back():

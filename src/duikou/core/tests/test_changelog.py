@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 
 from duikou.core.changelog import serialize_object
 from duikou.core.context import ChangeContextMissing, change_context, current_change_context
@@ -124,6 +124,29 @@ def test_decimal_fields_are_snapshotted_as_strings():
     [create] = changes_of(project)
     assert create.postchange_data["total_investment"] == "1000000.00"
     assert create.postchange_data["aid_amount"] == "800000.00"
+
+
+def test_snapshots_are_stored_as_the_json_text_written():
+    """PostgreSQL keeps them as `json`, Chinese as itself (not \\u escapes); both databases give them
+    back as dicts, whether a save or a bulk write (the import's COPY) wrote them."""
+    project = make_project(name="莎车县“组团式”医院门诊楼")
+    project.name = "莎车县人民医院门诊楼"
+    project.save()
+
+    create, update = changes_of(project).order_by("pk")
+    assert create.postchange_data["name"] == "莎车县“组团式”医院门诊楼"
+    assert update.prechange_data["name"] == "莎车县“组团式”医院门诊楼"
+    assert update.postchange_data["name"] == "莎车县人民医院门诊楼"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_typeof(postchange_data)::text, postchange_data::text FROM core_objectchange "
+                "WHERE id = %s",
+                [update.pk],
+            )
+            kind, text = cursor.fetchone()
+        assert kind == "json"
+        assert "莎车县人民医院门诊楼" in text
 
 
 def test_delete_writes_a_delete_row_with_the_last_state():
