@@ -101,8 +101,8 @@ class ProjectDuplicateFinder:
             missing |= set(range(year - window, year + window + 1))
         missing -= self._loaded_years
         if missing:
-            self._fetched += self.projects.filter(plan_year__in=sorted(missing)).order_by("pk").values(
-                *RECORD_FIELDS
+            self._fetched += (
+                self.projects.filter(plan_year__in=sorted(missing)).order_by("pk").values(*RECORD_FIELDS)
             )
             self._loaded_years |= missing
 

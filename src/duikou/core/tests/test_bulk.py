@@ -1,6 +1,7 @@
 """The bulk writer: rows and their change-log rows, on SQLite and PostgreSQL alike."""
 
 import json
+from itertools import pairwise
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
@@ -77,7 +78,7 @@ def test_reserved_keys_that_are_not_consecutive_come_back_one_by_one():
         with connection.cursor() as cursor:
             cursor.execute("ALTER SEQUENCE projects_project_id_seq INCREMENT BY 1")
 
-    assert [later - earlier for earlier, later in zip(keys, keys[1:])] == [2, 2, 2]
+    assert [later - earlier for earlier, later in pairwise(keys)] == [2, 2, 2]
 
 
 def test_deferred_indexes_come_back():
