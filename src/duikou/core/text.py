@@ -110,3 +110,16 @@ def normalize_text(value) -> str:
 def match_key(value) -> str:
     """A key for comparing names: normalised, without spaces or punctuation, lower-case."""
     return _MATCH_NOISE.sub("", normalize_text(value)).lower()
+
+
+_KEY_SEPARATOR = "\x00"  # not matching noise: it survives the pass and splits its result again
+
+
+def match_keys(names: list[str]) -> list[str]:
+    """`match_key` of many names already normalised (`normalize_text`'s output: an import's text cells),
+    in one pass of the noise pattern over them all, joined — a call per name cost more than its work, and
+    an import keys every new row's name for the likely duplicates."""
+    joined = _KEY_SEPARATOR.join(names)
+    if not names or joined.count(_KEY_SEPARATOR) != len(names) - 1:  # a name holding the separator
+        return [match_key(name) for name in names]
+    return _MATCH_NOISE.sub("", joined).lower().split(_KEY_SEPARATOR)

@@ -25,7 +25,7 @@ from duikou.core.imports import (
 )
 from duikou.core.imports.rules import stand_in
 from duikou.core.scoping import ScopedImporterMixin, restrict
-from duikou.core.text import match_key, normalize_text
+from duikou.core.text import match_key
 from duikou.pairings.models import pairings_preloaded
 from duikou.programmes.imports import ReferenceResolving
 from duikou.programmes.models import Category, Programme
@@ -283,14 +283,13 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
         if refusal:
             raise RowErrors([("code", refusal)])
         if row.existing is None:
-            self._warn_of_duplicates(row.number, project, project.name)
+            duplicates = self.duplicates.find(project, limit=self.duplicates_shown, row=row.number)
+            if duplicates:
+                self._record_duplicates(row.number, project.name, duplicates)
 
-    def _warn_of_duplicates(self, number: int, project: Project | dict, name: str) -> None:
-        """A warning on the name cell for each saved project, or earlier row of the file, the new row looks
-        like (`project`: the row's object, or its values as the finder takes them)."""
-        duplicates = self.duplicates.find(project, limit=self.duplicates_shown, row=number)
-        if not duplicates:
-            return
+    def _record_duplicates(self, number: int, name: str, duplicates: list) -> None:
+        """A warning on the row's name cell for each saved project, or earlier row of the file, the new row
+        looks like (for the first rows with any; the rest are counted)."""
         if self.duplicate_rows_warned >= self.duplicate_rows_listed:
             self.duplicate_rows_unlisted += 1
             return
@@ -312,7 +311,7 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
         make, checked column by column: references resolved once per distinct text, the model's rules
         once per distinct value or combination (`ModelRules.failing_rows`), the scope and the issued plans
         once per supporter, division, programme, year and plan flag. The likely duplicates are looked for
-        row by row (`columnar_row_checked`)."""
+        in file order among the other rows (`columnar_rows_checked`)."""
         codes = values["code"]
         rows = [index for index in candidates if codes[index] not in self.existing]
         columns, rows = self._resolved_columns(rows, values)
@@ -325,10 +324,9 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
         columns, rows = _without(columns, rows, failing)
         if not rows:
             return None
-        # For the likely duplicates (`columnar_row_checked`): the name as the cell wrote it, as `check_row`
-        # sees it, and the divisions as objects.
+        # For the likely duplicates (`columnar_rows_checked`): the names, and the divisions as objects. Text
+        # cells are read normalised (`as_text`), as `Project.clean()` would store them.
         self._columnar_names, self._columnar_divisions = columns["name"], columns["division"]
-        columns["name"] = [normalize_text(name) for name in columns["name"]]  # what Project.clean() stores
         fields = {attname: columns[attname] for attname in self._written_defaults}
         return ColumnarRows(
             positions=rows,
@@ -389,20 +387,24 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
                 refused.add(combination)
         return {position for position, combination in enumerate(combinations) if combination in refused}
 
-    def columnar_row_checked(self, rows: ColumnarRows, index: int) -> None:
-        fields = rows.fields
-        name = self._columnar_names[index]
-        values = {
-            "name": name,
-            "division": self._columnar_divisions[index],  # its parent's id, without a query
-            "supporter": fields["supporter_id"][index],
-            "category": fields["category_id"][index],
+    def columnar_rows_checked(self, rows: ColumnarRows, indexes: range) -> None:
+        fields, part = rows.fields, slice(indexes.start, indexes.stop)
+        names = self._columnar_names[part]
+        columns = {
+            "name": names,
+            "division": self._columnar_divisions[part],  # their parents' ids, without a query
+            "supporter": fields["supporter_id"][part],
+            "category": fields["category_id"][part],
             **{
-                field: fields[field][index]
+                field: fields[field][part]
                 for field in ("code", "plan_year", "is_fixed_asset", "is_in_plan", "description")
             },
         }
-        self._warn_of_duplicates(rows.numbers[index], values, name)
+        numbers = rows.numbers[part]
+        found = self.duplicates.find_columns(columns, numbers, limit=self.duplicates_shown)
+        for number, name, duplicates in zip(numbers, names, found, strict=True):
+            if duplicates:
+                self._record_duplicates(number, name, duplicates)
 
     def _name_title(self) -> str:
         """The name column's header as the file writes it: where the duplicate warnings go."""

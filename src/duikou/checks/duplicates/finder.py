@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import NamedTuple
 
-from duikou.core.text import match_key
+from duikou.core.text import match_key, match_keys
 from duikou.projects.duplicates import LikelyDuplicate
 
 from .index import NO_BIGRAMS, RECORD_FIELDS, division_children, record_from_values
@@ -83,9 +83,7 @@ class ProjectDuplicateFinder:
                 values, limit=limit, projects=self.projects, options=self.options, vocabulary=self.vocabulary
             )
             return [likely_duplicate(candidate, self._reason_texts) for candidate in candidates]
-        found = self._find_in_index(values, row)
-        found.sort(key=lambda item: (-item.score, item.row is not None, item.row or 0, item.code))
-        return found[:limit]
+        return self._ranked(self._find_in_index(values, row), limit)
 
     def load_years(self, years) -> None:
         """Fetch the saved projects the rows of these plan years are compared with, now: an import calls
@@ -106,6 +104,42 @@ class ProjectDuplicateFinder:
             )
             self._loaded_years |= missing
 
+    def find_columns(self, columns: dict[str, list], rows: list[int], *, limit: int = 10) -> list[list]:
+        """`find` in bulk mode for many new rows at once, in file order: one list per row, mostly empty.
+
+        Args:
+            columns: the rows' values as `find` takes them, a list per name: name, division (an object with
+                `pk` and `parent_id`), plan_year, supporter and category (ids), is_fixed_asset, is_in_plan,
+                code, description.
+            rows: their numbers in the file.
+            limit: at most this many per row.
+
+        The same lookups as row by row, without a dict of values per row: the names' keys are made in one
+        pass (`match_keys`), and a row's values are gathered only when it hits something."""
+        names, divisions, years = columns["name"], columns["division"], columns["plan_year"]
+        profiles = zip(
+            years,
+            columns["supporter"],
+            columns["category"],
+            map(bool, columns["is_fixed_asset"]),
+            map(bool, columns["is_in_plan"]),
+            strict=True,
+        )
+        found = []
+        for position, (name, key, division, year, profile, row) in enumerate(
+            zip(names, match_keys(names), divisions, years, profiles, rows, strict=True)
+        ):
+            if not name or year is None or division is None:
+                found.append([])
+                continue
+            hits, earlier_rows = self._look_up(key, division.pk, division.parent_id, year, profile, row)
+            if hits or earlier_rows:
+                values = {name: column[position] for name, column in columns.items()}
+                found.append(self._ranked(self._scored_all(values, hits, earlier_rows), limit))
+            else:
+                found.append([])
+        return found
+
     def _find_in_index(self, values, row: int | None) -> list[LikelyDuplicate]:
         """The saved neighbours and the earlier rows of the file whose name is the row's name written the
         same way (`match_key`: width, traditional characters, spaces and punctuation aside), scored as
@@ -118,7 +152,17 @@ class ProjectDuplicateFinder:
         if entry is None:
             return []
         name, division_id, parent_id, year = entry
-        key = match_key(name)
+        profile = FileRows.profile_of(values, year)
+        hits, earlier_rows = self._look_up(match_key(name), division_id, parent_id, year, profile, row)
+        if not hits and not earlier_rows:
+            return []
+        return self._scored_all(values, hits, earlier_rows)
+
+    def _look_up(
+        self, key: str, division_id: int, parent_id: int | None, year: int, profile: tuple, row: int | None
+    ) -> tuple[list[dict], list[EarlierRow]]:
+        """The saved projects and the earlier rows of the file in the row's neighbourhood and years with its
+        name key; the row is remembered for the rows after it."""
         by_key = self._names_for(year)
         neighbours = [division_id, *self._children.get(division_id, ()), *([parent_id] if parent_id else [])]
         window = self.options.year_window
@@ -129,9 +173,11 @@ class ProjectDuplicateFinder:
             if abs(saved["plan_year"] - year) <= window
         ]
         earlier_rows = self.file_rows.matches(neighbours, key, year, window)
-        self.file_rows.add(values, division_id, key, year, row)
-        if not hits and not earlier_rows:
-            return []
+        self.file_rows.add(profile, division_id, key, row)
+        return hits, earlier_rows
+
+    def _scored_all(self, values, hits: list[dict], earlier_rows: list[EarlierRow]) -> list[LikelyDuplicate]:
+        """The hits of a row that the detector scores high enough, as warnings."""
         record = record_for(values, self.vocabulary)
         found = []
         for saved in hits:
@@ -143,6 +189,12 @@ class ProjectDuplicateFinder:
             if candidate is not None:
                 found.append(replace(likely_duplicate(candidate, self._reason_texts), row=earlier.row))
         return found
+
+    @staticmethod
+    def _ranked(found: list[LikelyDuplicate], limit: int) -> list[LikelyDuplicate]:
+        """Best first — saved projects before rows of the file on a tie, then in row and code order."""
+        found.sort(key=lambda item: (-item.score, item.row is not None, item.row or 0, item.code))
+        return found[:limit]
 
     def _scored(self, other: ProjectRecord, record: ProjectRecord) -> Candidate | None:
         result = score_pair(other, record, minimum=self.options.threshold)
@@ -212,25 +264,30 @@ class FileRows:
         # The name key's hash is kept on the string: arithmetic, not a tuple hashed, on every row.
         return (hash(key) + division_id * 0x9E3779B97F4A7C15) & ((1 << self.FINGERPRINT_BITS) - 1)
 
-    def add(self, values, division_id: int, key: str, year: int, row: int | None) -> None:
-        """Remember a row just checked (`values` as `find` takes them)."""
+    @staticmethod
+    def profile_of(values, year: int) -> tuple:
+        """A row's profile (`values` as `find` takes them): plan year, supporter, category (ids), asset type,
+        funding channel."""
         if isinstance(values, dict):
             supporter, category = values.get("supporter"), values.get("category")
-            profile = (
+            return (
                 year,
                 getattr(supporter, "pk", supporter),
                 getattr(category, "pk", category),
                 bool(values.get("is_fixed_asset", True)),
                 bool(values.get("is_in_plan", True)),
             )
-        else:  # a Project: its ids, without a query
-            profile = (
-                year,
-                values.supporter_id,
-                values.category_id,
-                bool(values.is_fixed_asset),
-                bool(values.is_in_plan),
-            )
+        # a Project: its ids, without a query
+        return (
+            year,
+            values.supporter_id,
+            values.category_id,
+            bool(values.is_fixed_asset),
+            bool(values.is_in_plan),
+        )
+
+    def add(self, profile: tuple, division_id: int, key: str, row: int | None) -> None:
+        """Remember a row just checked, with its profile (`profile_of`)."""
         index = self.profile_index.get(profile)
         if index is None:
             index = self.profile_index[profile] = len(self.profiles)

@@ -145,7 +145,8 @@ def test_rows_far_apart_in_years_or_not_neighbours_are_not_compared():
 def test_a_row_is_kept_as_two_ints():
     rows = FileRows()
     for number in range(2, 1002):
-        rows.add(values(f"莎车县第{number}号安居房"), make_county().pk, f"key{number}", 2025, number)
+        profile = FileRows.profile_of(values(f"莎车县第{number}号安居房"), 2025)
+        rows.add(profile, make_county().pk, f"key{number}", number)
 
     assert len(rows.by_fingerprint) == 1000 and len(rows.profiles) == 1
     assert all(type(key) is int and type(entry) is int for key, entry in rows.by_fingerprint.items())

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import threading
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
@@ -204,9 +205,10 @@ class Importer:
         """
         return None
 
-    def columnar_row_checked(self, rows: ColumnarRows, index: int) -> None:
-        """Called for each row `columnar_rows` took, in file order among the rows the row path checks (for
-        checks that compare a row with the rows before it, like the likely duplicates)."""
+    def columnar_rows_checked(self, rows: ColumnarRows, indexes: range) -> None:
+        """Called with the rows `columnar_rows` took (`indexes` into `rows`), a run of consecutive ones at
+        a time, in file order among the rows the row path checks: for checks that compare a row with the
+        rows before it, like the likely duplicates."""
 
     def template_choices(self, spec: ColumnSpec) -> list[str]:
         """The drop-down list of a column in the template: a choice column's labels; importers add the
@@ -381,25 +383,34 @@ class Importer:
             writes.reserve_ids(len(chunk))  # for this chunk's rows checked as columns
             writes.start(*writes.pending)  # written while this chunk is checked
         columnar = self._columnar_rows(chunk, odd_rows)
-        taken = dict(zip(columnar.positions, range(len(columnar)), strict=True)) if columnar else {}
+        taken = set(columnar.positions) if columnar else set()
+        handed_over = 0  # columnar rows given to `columnar_rows_checked` so far
         parsed = []
         width = len(names)
         rows_of_cells = zip(*columns, strict=True) if columns else [()] * len(chunk)
         for index, ((number, raw), cells) in enumerate(zip(chunk, rows_of_cells, strict=True)):
             if index in taken:
-                self.columnar_row_checked(columnar, taken[index])
                 row = None
             elif cells.count(None) == width:
                 row = None  # blank lines between blocks, or the sheet's formatted-but-empty tail
-            elif index in odd_rows:  # a blank required cell or an unreadable one
-                row = self._odd_row(number, raw, cells, result)
             else:
-                row = self._check_row_values(number, raw, dict(zip(names, cells, strict=True)), [], result)
+                if columnar:  # the columnar rows above this one are handed over first: file order
+                    above = bisect_left(columnar.positions, index)
+                    if above > handed_over:
+                        self.columnar_rows_checked(columnar, range(handed_over, above))
+                        handed_over = above
+                if index in odd_rows:  # a blank required cell or an unreadable one
+                    row = self._odd_row(number, raw, cells, result)
+                else:
+                    values = dict(zip(names, cells, strict=True))
+                    row = self._check_row_values(number, raw, values, [], result)
             if row is not None:
                 parsed.append(row)
             if (index + 1) % PROGRESS_EVERY == 0:
                 done = result.rows + index + 1
                 self.progress(done, max(self._estimated_rows, done))
+        if columnar and handed_over < len(columnar):
+            self.columnar_rows_checked(columnar, range(handed_over, len(columnar)))
         result.rows += len(parsed) + len(taken)
         self._check_duplicate_keys(parsed, result)
         if columnar:

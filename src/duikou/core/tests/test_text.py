@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from duikou.core.text import match_key, normalize_text, to_halfwidth, to_simplified
+from duikou.core.text import match_key, match_keys, normalize_text, to_halfwidth, to_simplified
 
 
 @given(st.text())
@@ -79,6 +79,13 @@ def test_to_simplified_leaves_simplified_and_ascii_text_alone():
 )
 def test_match_key_drops_spaces_punctuation_and_case(text, expected):
     assert match_key(text) == expected
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("乌什县莎车縣（）【】·，、ABCab019-_/ 　１Ａ\u3000\n\x00"))))
+def test_match_keys_of_normalised_names_agree_with_match_key(texts):
+    # keyed in one pass over them all, joined: the same keys, in order — a name holding the separator too
+    names = [normalize_text(text) for text in texts]
+    assert match_keys(names) == [match_key(name) for name in names]
 
 
 def _normalised_the_long_way(text: str) -> str:
