@@ -19,7 +19,7 @@ import pytest
 from django.db import transaction
 
 from duikou.accounts.choices import Role
-from duikou.core.bulk import snapshot_encoder, snapshot_texts
+from duikou.core.bulk import copy_texts, snapshot_copy_columns, snapshot_encoder, snapshot_texts
 from duikou.core.imports.registry import importer_for
 from duikou.core.models import ObjectChange
 from duikou.geo.choices import DivisionLevel, Zone
@@ -248,6 +248,27 @@ def test_snapshots_from_columns_are_the_row_by_row_snapshots(world):
     rows = [project.__dict__ for project in projects]
     columns = {field.attname: [row[field.attname] for row in rows] for field in Project._meta.concrete_fields}
     assert snapshot_texts(Project, columns) == [encode(row) for row in rows]
+
+
+def test_snapshots_on_their_way_into_copy_are_the_row_by_row_snapshots(world):
+    """`snapshot_copy_columns` takes a column's COPY text as its JSON where it can: every kind of column,
+    with and without the characters JSON or COPY escape, amounts to their places and not, blanks."""
+    projects = [
+        make_project(code="SNAP-A", name="项目“甲”\\", description="第一行\n第二行", aid_amount=Decimal("5")),
+        make_project(code="SNAP-B", name="项目乙", latitude=Decimal("39.47"), planned_start=None),
+        make_project(code="SNAP-C", name="项目丙%s", description="50%", is_fixed_asset=False),
+    ]
+    encode = snapshot_encoder(Project)
+    rows = [project.__dict__ for project in projects]
+    for chosen in ([0, 1, 2], [1], [1, 2], [2]):  # columns with and without the awkward rows
+        columns = {
+            field.attname: [rows[index][field.attname] for index in chosen]
+            for field in Project._meta.concrete_fields
+        }
+        copied = {name: copy_texts(values) for name, values in columns.items()}
+        template, fragments = snapshot_copy_columns(Project, columns, copied)
+        texts = [template % parts for parts in zip(*fragments, strict=True)]
+        assert texts == copy_texts([encode(rows[index]) for index in chosen])
 
 
 @pytest.mark.parametrize("preloaded", [True, False])
