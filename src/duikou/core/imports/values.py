@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from ..money import AmountParseError, amount_parser
+from ..money import AmountParseError, amount_parser, plain_amounts_reader
 from ..text import normalize_text, to_halfwidth
 
 
@@ -72,17 +71,24 @@ def parse_text(value) -> str:
     return "" if is_blank(value) else as_text(value)
 
 
-def amount_cell_parser(unit: str | None) -> Callable[[object], Decimal]:
-    """The reader of a column of amounts stated in `unit` (`money.amount_parser`), raising `CellError`."""
-    parse = amount_parser(unit)
+class AmountCellParser:
+    """The reader of a cell of a column of amounts stated in `unit` (`money.amount_parser`), raising
+    `CellError`; `read_plain(cells, unread)` reads the column's plain-number cells all at once
+    (`money.plain_amounts_reader`)."""
 
-    def parse_cell(value) -> Decimal:
+    def __init__(self, unit: str | None):
+        self.parse = amount_parser(unit)
+        self.read_plain = plain_amounts_reader(unit)
+
+    def __call__(self, value) -> Decimal:
         try:
-            return parse(value)
+            return self.parse(value)
         except AmountParseError as error:
             raise CellError(str(error)) from error
 
-    return parse_cell
+
+def amount_cell_parser(unit: str | None) -> AmountCellParser:
+    return AmountCellParser(unit)
 
 
 def parse_int(value) -> int:

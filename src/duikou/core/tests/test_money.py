@@ -341,3 +341,28 @@ def test_a_columns_amount_parser_reads_as_parse_amount(unit):
             assert str(raised.value) == str(error), cell
         else:
             assert parse(cell) == expected and str(parse(cell)) == str(expected), cell
+
+
+@pytest.mark.parametrize("unit", [None, "元", "万元", "亿元", "万亿元", "千克"])
+def test_a_whole_columns_plain_amounts_read_as_parse_amount(unit):
+    """`plain_amounts_reader(unit)` reads the plain-number cells of a column at once — the same yuan as
+    parse_amount — and leaves every other cell to be read one by one; a column of plain cells only, a
+    mixed one, and one with a number too large for an amount."""
+    from duikou.core.money import plain_amounts_reader
+
+    unread = object()
+    read = plain_amounts_reader(unit)
+    # re's \d and Decimal take full-width digits too
+    plain = ["1200", "35.5", "0.005", "174.85", "0", "１２３", "12345678901234567890"]
+    others = ["1,200", "1.2亿", "-3.5", "abc", "", 1.5, 2, None, Decimal("12.345")]
+    for cells in (plain[:-1], plain, plain + others, others):
+        values = read(cells, unread)
+        assert len(values) == len(cells)
+        for cell, value in zip(cells, values, strict=True):
+            if value is unread:
+                continue
+            assert type(cell) is str and value == parse_amount(cell, unit=unit), cell
+            assert str(value) == str(parse_amount(cell, unit=unit)), cell
+        assert all(value is unread for cell, value in zip(cells, values, strict=True) if cell in others)
+        if unit != "千克" and cells == plain[:-1]:
+            assert unread not in values  # every plain cell read here
