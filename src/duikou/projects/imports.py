@@ -352,17 +352,20 @@ class ProjectImporter(ScopedImporterMixin, ReferenceResolving, Importer):
             cells = values.get(name)
             texts = [cells[index] for index in rows] if cells is not None else [None] * len(rows)
             columns[name] = _resolved(texts, resolve, unresolved)
-        programmes, texts = columns["programme"], [values["category"][index] for index in rows]
-        categories = {}
-        for pair in set(zip(programmes, texts, strict=True)):
-            programme, text = pair
-            categories[pair] = self._category(programme, text) if programme is not None else None
-        columns["category"] = [categories[pair] for pair in zip(programmes, texts, strict=True)]
+        for name in ("programme", "supporter", "division"):
+            columns[f"{name}_id"] = _keys_of(columns[name])
+        # Keyed by the programme's id: hashing a model instance is Python's work, twice a row.
+        programme_of = dict(zip(columns["programme_id"], columns["programme"], strict=True))
+        pairs = list(zip(columns["programme_id"], [values["category"][index] for index in rows], strict=True))
+        categories = {
+            pair: self._category(programme_of[pair[0]], pair[1]) if pair[0] is not None else None
+            for pair in set(pairs)
+        }
+        columns["category"] = [categories[pair] for pair in pairs]
+        columns["category_id"] = _keys_of(columns["category"])
         unresolved.update(
             position for position, category in enumerate(columns["category"]) if category is None
         )
-        for name in ("programme", "supporter", "division", "category"):
-            columns[f"{name}_id"] = [getattr(obj, "pk", None) for obj in columns[name]]
         for name, cells in values.items():
             if name in references or name == "category":
                 continue
@@ -457,6 +460,14 @@ def _resolved(texts: list, resolve, unresolved: set[int]) -> list:
     column = [objects[text] for text in texts]
     unresolved.update(position for position, found in enumerate(column) if found is None)
     return column
+
+
+def _keys_of(objects: list) -> list:
+    """Each object's primary key (None for None), read once per distinct object: the resolvers hand out
+    the same few objects for a chunk's rows, and `.pk` is a property."""
+    distinct = {id(obj): obj for obj in objects}
+    keys = {identity: getattr(obj, "pk", None) for identity, obj in distinct.items()}
+    return [keys[id(obj)] for obj in objects]
 
 
 def _without(

@@ -19,6 +19,7 @@ those take `validate` for their messages.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
@@ -105,6 +106,8 @@ class ModelRules:
                 if not self._value_passes(index, prototype.__dict__.get(step[0]), prototype):
                     return set(range(length))
                 continue
+            if step[1] == DECIMAL and step[4] and _all_fit(column, *step[3]):
+                continue  # amounts: nearly all distinct, so settled as a column, not value by value
             refused = [
                 value
                 for value in _unsettled(step, _distinct(column))
@@ -275,6 +278,19 @@ def _fits(value, bound: Decimal, min_exponent: int) -> bool:
         and value.as_tuple().exponent >= min_exponent
         and -bound < value < bound
     )
+
+
+def _all_fit(column: list, bound: Decimal, min_exponent: int) -> bool:
+    """`_fits` for every value of a column at once: Decimals all written plainly (`str`) with no more
+    decimal places and whole digits than the field allows — one pattern over the column joined."""
+    if set(map(type, column)) != {Decimal}:
+        return False
+    whole, places = len(str(bound)) - 1, -min_exponent  # bound is 10 ** whole
+    if whole < 1:  # below 1 only: let each value be checked
+        return False
+    fraction = rf"(?:\.\d{{1,{places}}})?" if places else ""
+    lines = re.compile(rf"(?:-?\d{{1,{whole}}}{fraction}\n)*")
+    return lines.fullmatch("\n".join(map(str, column)) + "\n") is not None
 
 
 def _distinct(values: list) -> Iterable:

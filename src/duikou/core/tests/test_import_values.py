@@ -1,8 +1,11 @@
 """The import engine's pieces: cells as clerks write them, headers as offices lay them out, encodings."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from duikou.core.imports.header import ColumnSpec, header_key, locate_header
 from duikou.core.imports.reading import UnreadableFile, decode, read_table
@@ -183,3 +186,24 @@ def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(s
 
     with pytest.raises(UnreadableFile, match="解压后有 2 MB，超过上限 1 MB"):
         read_table(data, "bomb.xlsx")
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.decimals(allow_nan=True, allow_infinity=True),
+            st.decimals(min_value=-(10**13), max_value=10**13, places=2),
+            st.decimals(min_value=-(10**13), max_value=10**13, places=3),
+        ),
+        max_size=6,
+    )
+)
+def test_a_column_that_fits_as_a_whole_fits_value_by_value(column):
+    # the column-wide shortcut only ever settles what `_fits` would settle one value at a time
+    from duikou.core.imports.rules import _all_fit, _fits
+
+    bound = Decimal(10) ** 12  # an amount field: 14 digits, 2 places
+    if _all_fit(column, bound, -2):
+        assert all(_fits(value, bound, -2) for value in column)
+    if column and all(_fits(value, bound, -2) and "E" not in str(value) for value in column):
+        assert _all_fit(column, bound, -2)
