@@ -109,8 +109,8 @@ def plain_amounts_reader(unit: str | None) -> Callable[[Sequence, object], list]
     """A reader of a whole column of amounts stated in `unit`, for its plain-number text cells ("1200",
     "174.85": nearly every cell of a real file, and nearly all different): `read(cells, unread)` gives each
     such cell's yuan, as `amount_parser(unit)` would, and `unread` for every other cell (blank, a unit of
-    its own, a spreadsheet's number, not a number — read cell by cell). One pattern over the column joined
-    tells whether all are plain: then no test or call per cell."""
+    its own, not a number — read cell by cell). One pattern over the column joined tells whether all are
+    plain: then no test or call per cell. A column of a spreadsheet's numbers (floats) is read whole too."""
     try:
         factor = unit_factor(unit)
     except AmountParseError:
@@ -119,15 +119,20 @@ def plain_amounts_reader(unit: str | None) -> Callable[[Sequence, object], list]
     plain = _PLAIN_NUMBER.fullmatch
 
     def read(cells: Sequence, unread) -> list:
+        kinds = set(map(type, cells))
         try:
-            if set(map(type, cells)) == {str} and _PLAIN_NUMBERS.fullmatch("\n".join(cells) + "\n"):
-                return [(number * factor).quantize(FEN, ROUND_HALF_UP) for number in map(Decimal, cells)]
-            return [
-                (Decimal(cell) * factor).quantize(FEN, ROUND_HALF_UP)
-                if type(cell) is str and plain(cell)
-                else unread
-                for cell in cells
-            ]
+            if kinds == {str} and _PLAIN_NUMBERS.fullmatch("\n".join(cells) + "\n"):
+                numbers = map(Decimal, cells)
+            elif kinds == {float} and all(map(math.isfinite, cells)):  # a spreadsheet's numbers
+                numbers = map(Decimal, map(repr, cells))
+            else:
+                return [
+                    (Decimal(cell) * factor).quantize(FEN, ROUND_HALF_UP)
+                    if type(cell) is str and plain(cell)
+                    else unread
+                    for cell in cells
+                ]
+            return [(number * factor).quantize(FEN, ROUND_HALF_UP) for number in numbers]
         except InvalidOperation:  # a number too large for an amount: cell by cell, for its message
             return [unread] * len(cells)
 

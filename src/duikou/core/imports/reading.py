@@ -208,7 +208,7 @@ def _read_workbook(data: bytes, filename: str) -> Table:
         file_format = "xls"
     else:
         file_format = "ods" if b"opendocument.spreadsheet" in data[:200] else "xlsx"
-    return Table(rows=[list(row) for row in rows], format=file_format, sheet=sheet.name, merged=merged)
+    return Table(rows=rows, format=file_format, sheet=sheet.name, merged=merged)  # lists of cells
 
 
 def decode(data: bytes) -> tuple[str, str]:

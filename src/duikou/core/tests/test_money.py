@@ -355,14 +355,15 @@ def test_a_whole_columns_plain_amounts_read_as_parse_amount(unit):
     # re's \d and Decimal take full-width digits too
     plain = ["1200", "35.5", "0.005", "174.85", "0", "１２３", "12345678901234567890"]
     others = ["1,200", "1.2亿", "-3.5", "abc", "", 1.5, 2, None, Decimal("12.345")]
-    for cells in (plain[:-1], plain, plain + others, others):
+    numbers = [1200.0, 35.5, 0.005, 174.85, 0.0, 0.1]  # a spreadsheet's
+    for cells in (plain[:-1], plain, plain + others, others, numbers, [*numbers, float("nan")]):
         values = read(cells, unread)
         assert len(values) == len(cells)
         for cell, value in zip(cells, values, strict=True):
             if value is unread:
                 continue
-            assert type(cell) is str and value == parse_amount(cell, unit=unit), cell
+            assert type(cell) in (str, float) and value == parse_amount(cell, unit=unit), cell
             assert str(value) == str(parse_amount(cell, unit=unit)), cell
         assert all(value is unread for cell, value in zip(cells, values, strict=True) if cell in others)
-        if unit != "千克" and cells == plain[:-1]:
+        if unit != "千克" and cells in (plain[:-1], numbers):
             assert unread not in values  # every plain cell read here
