@@ -559,7 +559,7 @@ class Importer:
         from . import values as cell
 
         if spec.kind == "amount":
-            return cell.amount_cell_parser(unit or spec.unit)
+            return cell.AmountCellParser(unit or spec.unit)
         if spec.kind == "date":
             return cell.parse_date
         if spec.kind == "int":

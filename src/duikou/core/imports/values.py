@@ -87,10 +87,6 @@ class AmountCellParser:
             raise CellError(str(error)) from error
 
 
-def amount_cell_parser(unit: str | None) -> AmountCellParser:
-    return AmountCellParser(unit)
-
-
 def parse_int(value) -> int:
     if isinstance(value, bool):
         raise CellError(_("“{value}”不是整数").format(value=value))
