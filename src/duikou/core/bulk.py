@@ -63,16 +63,20 @@ def snapshot_encoder(model) -> Callable[[dict], str]:
     front instead of a `default()` call per Decimal and date: the snapshots are
     most of the work of a change-logged bulk load (docs/performance.md).
     """
-    converters = []
-    for field in model._meta.concrete_fields:
-        if field.attname == "last_updated":
-            continue  # not part of snapshots (see changelog.serialize_object)
-        converters.append((field.attname, encode_basestring(field.attname) + ":", _converter_for(field)))
+    converters = [
+        (field.attname, encode_basestring(field.attname) + ":", _converter_for(field))
+        for field in _snapshot_fields(model)
+    ]
 
     def encode(row: dict) -> str:
         return "{" + ",".join(key + convert(row[name]) for name, key, convert in converters) + "}"
 
     return encode
+
+
+def _snapshot_fields(model) -> list:
+    """The fields a snapshot holds: every concrete one but `last_updated` (see changelog.serialize_object)."""
+    return [field for field in model._meta.concrete_fields if field.attname != "last_updated"]
 
 
 def snapshot_texts(model, columns: dict[str, list]) -> list[str]:
@@ -85,11 +89,9 @@ def snapshot_texts(model, columns: dict[str, list]) -> list[str]:
 
 def snapshot_columns(model, columns: dict[str, list]) -> tuple[str, list[list[str]]]:
     """A snapshot's template (`{"id":%s,…}`) and, per field, each row's value as JSON text."""
-    names, encoded = [], []
-    for field in model._meta.concrete_fields:
-        if field.attname != "last_updated":  # not part of snapshots (see changelog.serialize_object)
-            names.append(field.attname)
-            encoded.append(_each_distinct(columns[field.attname], _converter_for(field)))
+    fields = _snapshot_fields(model)
+    names = [field.attname for field in fields]
+    encoded = [_each_distinct(columns[field.attname], _converter_for(field)) for field in fields]
     # JSON keys are attnames: no "%" to escape in the template.
     return "{" + ",".join(encode_basestring(name) + ":%s" for name in names) + "}", encoded
 
@@ -103,9 +105,7 @@ def snapshot_copy_columns(model, columns: dict[str, list], copied: dict[str, lis
     columns are mostly such, so its snapshots cost little more than the rows' own COPY text. The others are
     converted as `snapshot_columns` does."""
     slots, fragments = [], []
-    for field in model._meta.concrete_fields:
-        if field.attname == "last_updated":  # not part of snapshots (see changelog.serialize_object)
-            continue
+    for field in _snapshot_fields(model):
         values, texts = columns[field.attname], copied[field.attname]
         slot = _json_slot(field, values, texts)
         if slot is None:
