@@ -3,12 +3,13 @@
 import datetime
 from decimal import Decimal
 
+import hypothesis
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from duikou.core.imports.header import ColumnSpec, header_key, locate_header
-from duikou.core.imports.reading import UnreadableFile, decode, read_table
+from duikou.core.imports.reading import UnreadableFile, decode, open_table, read_table
 from duikou.core.imports.values import CellError, is_blank, parse_bool, parse_date, parse_int, parse_text
 
 
@@ -186,6 +187,40 @@ def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(s
 
     with pytest.raises(UnreadableFile, match="解压后有 2 MB，超过上限 1 MB"):
         read_table(data, "bomb.xlsx")
+
+
+@hypothesis.settings(max_examples=40, deadline=None)
+@given(
+    cells=st.dictionaries(
+        st.tuples(st.integers(0, 12), st.integers(0, 6)),
+        st.one_of(
+            st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=5), st.integers()
+        ),
+        max_size=20,
+    )
+)
+def test_a_workbook_is_read_row_by_row_as_calamine_reads_it_whole(cells):
+    """`open_table` converts a sheet's rows one at a time (`_sheet_rows`), from A1 whatever cells are used
+    first — as `to_python(skip_empty_area=False)` lists them at once. Sparse sheets: leading empty rows
+    and columns, ragged rows, blank sheets."""
+    import io
+
+    import openpyxl
+    from python_calamine import CalamineWorkbook
+
+    workbook = openpyxl.Workbook()
+    for (row, column), value in cells.items():
+        workbook.active.cell(row + 1, column + 1, value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    whole = (
+        CalamineWorkbook.from_filelike(io.BytesIO(data))
+        .get_sheet_by_index(0)
+        .to_python(skip_empty_area=False)
+    )
+
+    assert list(open_table(data).rows()) == whole
 
 
 @given(
