@@ -82,10 +82,8 @@ def open_table(source: bytes | str | Path) -> TableStream:
         stream.close()
         raise UnreadableFile(_("文件为空。"))
     if start.startswith(ZIP_MAGIC) or start.startswith(OLE_MAGIC):
-        stream.seek(0)
-        data = stream.read()
         stream.close()
-        return _open_workbook(data)
+        return _open_workbook(source, start)
     if b"\x00" in start and not start.startswith((b"\xff\xfe", b"\xfe\xff")):
         stream.close()
         raise UnreadableFile(_("文件不是表格（xlsx、xls、ods、csv 或 tsv），可能已损坏或扩展名不对。"))
@@ -165,13 +163,11 @@ def read_table(data: bytes, filename: str = "") -> Table:
     )
 
 
-def _refuse_zip_bombs(data: bytes) -> None:
+def _refuse_zip_bombs(source: bytes | str | Path) -> None:
     """A workbook (xlsx, ods) is a zip read whole: refuse one whose members unpack beyond the limit
     (`IMPORT_MAX_UNZIPPED_BYTES`) before the reader tries — a 60 MB upload may hold gigabytes of zeros."""
-    if not data.startswith(ZIP_MAGIC):
-        return
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except zipfile.BadZipFile:
         return  # the reader says what is wrong with it
@@ -184,23 +180,31 @@ def _refuse_zip_bombs(data: bytes) -> None:
         )
 
 
-def _open_workbook(data: bytes) -> TableStream:
-    """The first sheet of a workbook. calamine parses the sheet whole (in Rust: ~120 MB for the 2.2 million
-    cells of the 100,000-row benchmark workbook); its rows become Python lists one at a time as the import
-    asks, not all at once — as lists, that workbook took another ~140 MB."""
-    _refuse_zip_bombs(data)
+def _open_workbook(source: bytes | str | Path, start: bytes) -> TableStream:
+    """The first sheet of a workbook (`source`: its bytes or its path; `start`: its first bytes).
+
+    calamine parses the sheet whole (in Rust: ~120 MB for the 2.2 million cells of the 100,000-row benchmark
+    workbook); its rows become Python lists one at a time as the import asks, not all at once — as lists,
+    that workbook took another ~140 MB. A file on disk (the command line, background jobs) is read by
+    calamine from its path, a member at a time, not copied into memory first."""
+    if start.startswith(ZIP_MAGIC):
+        _refuse_zip_bombs(source)
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        merged = [(start[0], start[1], end[0], end[1]) for start, end in (sheet.merged_cell_ranges or [])]
+        if isinstance(source, bytes):
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(source))
+        else:
+            workbook = CalamineWorkbook.from_path(str(source))
+        with workbook:
+            sheet = workbook.get_sheet_by_index(0)
+        merged = [(first[0], first[1], last[0], last[1]) for first, last in (sheet.merged_cell_ranges or [])]
         rows = _sheet_rows(sheet)
         head = list(itertools.islice(rows, HEAD_ROWS))
     except _WORKBOOK_ERRORS as error:
         raise _unreadable_workbook(error) from error
-    if data.startswith(OLE_MAGIC):
+    if start.startswith(OLE_MAGIC):
         file_format = "xls"
     else:
-        file_format = "ods" if b"opendocument.spreadsheet" in data[:200] else "xlsx"
+        file_format = "ods" if b"opendocument.spreadsheet" in start[:200] else "xlsx"
     return TableStream(
         head=head,
         rest=rows,

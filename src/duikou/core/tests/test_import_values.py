@@ -172,8 +172,10 @@ def test_unreadable_files(data):
         read_table(data)
 
 
-def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(settings):
-    """A zip bomb: a few kilobytes that would unpack to a gigabyte (issue 5, item 7: uploads type-checked)."""
+@pytest.mark.parametrize("given_as", ["bytes", "path"])
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(settings, tmp_path, given_as):
+    """A zip bomb: a few kilobytes that would unpack to a gigabyte (issue 5, item 7: uploads type-checked),
+    uploaded (bytes) or staged for a background job or named on the command line (a path)."""
     import io
     import zipfile
 
@@ -185,8 +187,31 @@ def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(s
     data = buffer.getvalue()
     assert len(data) < 20_000
 
+    if given_as == "path":
+        (tmp_path / "bomb.xlsx").write_bytes(data)
+    source = data if given_as == "bytes" else tmp_path / "bomb.xlsx"
+
     with pytest.raises(UnreadableFile, match="解压后有 2 MB，超过上限 1 MB"):
-        read_table(data, "bomb.xlsx")
+        open_table(source)
+
+
+@pytest.mark.parametrize("given_as", ["bytes", "path"])
+def test_a_damaged_workbook_is_refused_clearly(tmp_path, given_as):
+    """A workbook cut short in transfer: its zip is unreadable, from bytes or from a path alike."""
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["项目编号", "项目名称"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()[:3000]
+    (tmp_path / "cut.xlsx").write_bytes(data)
+    source = data if given_as == "bytes" else tmp_path / "cut.xlsx"
+
+    with pytest.raises(UnreadableFile, match="无法读取工作簿"):
+        open_table(source)
 
 
 @hypothesis.settings(max_examples=40, deadline=None)
