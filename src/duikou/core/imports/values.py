@@ -141,14 +141,17 @@ def parse_date(value) -> datetime.date:
 
 
 def choice_lookup(choices) -> dict[str, str]:
-    """Label (中文), English label and stored value of a TextChoices → the stored value, by match key."""
+    """Stored value and label in every language the site offers (中文, English) of a TextChoices → the stored
+    value, by match key. Whatever language the importing user has chosen: a file reads the same for all."""
+    from django.conf import settings
     from django.utils import translation
 
     lookup = {}
     for value, label in choices:
-        names = [str(value), str(label)]
-        with translation.override("en"):
-            names.append(str(label))
+        names = [str(value)]
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                names.append(str(label))
         for name in names:
             key = normalize_text(name).lower()
             lookup[key] = value

@@ -267,3 +267,20 @@ def test_a_column_that_fits_as_a_whole_fits_value_by_value(column):
         assert all(_fits(value, bound, -2) for value in column)
     if column and all(_fits(value, bound, -2) and "E" not in str(value) for value in column):
         assert _all_fit(column, bound, -2)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("cell", ["交钥匙", "Turnkey", "turnkey", "Turnkey (supporter builds)"])
+def test_a_choice_reads_the_same_whatever_language_the_importing_user_chose(language, cell):
+    """A clerk with the English interface uploads the office's Chinese file (and the other way round): the
+    choices read the same — a file must not pass or fail by the uploader's language."""
+    from django.utils import translation
+
+    from duikou.core.imports.values import choice_lookup, parse_choice
+    from duikou.projects.choices import DeliveryMode
+
+    with translation.override(language):
+        lookup = choice_lookup(DeliveryMode.choices)
+        assert parse_choice(cell, lookup, []) == DeliveryMode.TURNKEY
+        with pytest.raises(CellError):
+            parse_choice("交房", lookup, [])
