@@ -14,7 +14,7 @@ import operator
 from collections.abc import Callable
 from functools import cache
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import CheckConstraint, F, Q
 
 COMPARE = {
@@ -119,6 +119,41 @@ def validate_check_constraints(instance) -> None:
             errors.append(ValidationError(constraint.get_violation_error_message(), code=constraint.name))
     if errors:
         raise ValidationError(errors)
+
+
+def check_constraint_errors(instance) -> dict[str, list[ValidationError]]:
+    """The violated check constraints' errors keyed by the fields at fault (`fields_at_fault`) — for an
+    import, which cell to mark: "金额不能为负数" on 援助资金, not on the row — else by `NON_FIELD_ERRORS`."""
+    errors: dict[str, list[ValidationError]] = {}
+    for constraint, holds in _compiled(type(instance)):
+        if holds is None:
+            try:
+                constraint.validate(type(instance), instance)
+            except ValidationError as error:
+                errors.setdefault(NON_FIELD_ERRORS, []).append(error)
+        elif not holds(instance):
+            error = ValidationError(constraint.get_violation_error_message(), code=constraint.name)
+            for name in fields_at_fault(type(instance), constraint.condition, instance) or [NON_FIELD_ERRORS]:
+                errors.setdefault(name, []).append(error)
+    return errors
+
+
+def fields_at_fault(model, condition, instance) -> list[str]:
+    """The fields a violated condition blames, for pointing at cells: of an AND, those of its failing
+    parts (`aid_amount` of "every amount ≥ 0"); of an OR, which fails whole, those of its comparisons
+    rather than of its `isnull` escapes (`planned_end` of "no end, no start, or end ≥ start"); of a
+    comparison, its left-hand field. Empty when the condition is negated (no one part to blame)."""
+    if not isinstance(condition, Q):
+        return [condition[0].partition("__")[0]]
+    if condition.negated:
+        return []
+    if condition.connector == Q.AND:
+        failing = [child for child in condition.children if not _compile(model, child)(instance)]
+    else:
+        failing = [
+            child for child in condition.children if isinstance(child, Q) or not child[0].endswith("__isnull")
+        ] or list(condition.children)
+    return [name for child in failing for name in fields_at_fault(model, child, instance)]
 
 
 def column_verdicts(

@@ -9,7 +9,8 @@ check constraints are evaluated in Python (core.constraints). Uniqueness stays t
 keys), and the database backstops everything at write time.
 
 The verdicts are the same as `full_clean(exclude=<resolved references>, validate_unique=False,
-validate_constraints=False)` followed by `validate_check_constraints()`: tests compare both on bad rows.
+validate_constraints=False)` and the check constraints, whose messages go on the fields at fault
+(`constraints.check_constraint_errors`): tests compare both on bad rows.
 
 `failing_rows` asks the same of a whole chunk given as columns, without an object per row: each field once
 per distinct value, each of the model's row rules (core/row_rules.py) and check constraints once per
@@ -23,11 +24,11 @@ import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import CheckConstraint, DecimalField
 from django.db.models.base import ModelState
 
-from ..constraints import column_verdicts, validate_check_constraints
+from ..constraints import check_constraint_errors, column_verdicts
 
 MEMO_LIMIT = 20_000  # distinct values remembered per field; past it the memo starts again
 _MISSING = object()
@@ -76,13 +77,21 @@ class ModelRules:
         """Raise `ValidationError` (a dict by field, as `full_clean()`) when the instance breaks a rule."""
         errors: dict[str, list] = {}
         self._check_fields(instance.__dict__, self._passed, instance, errors)
+        fields_valid = not errors
         try:
             instance.clean()
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        # Every mistake at once, each on its cell: a constraint's message goes on the fields at fault (a
+        # negative 援助资金 is reported beside the 总投资 that no longer adds up), unless a rule above already
+        # blamed that field — as `full_clean()` skips the constraints on such fields. Constraints compare
+        # values, so they wait for every field to be valid.
+        constraint_errors = check_constraint_errors(instance) if fields_valid else {}
+        for name, messages in constraint_errors.items():
+            if name not in errors or name == NON_FIELD_ERRORS:
+                errors.setdefault(name, []).extend(messages)
         if errors:
             raise ValidationError(errors)
-        validate_check_constraints(instance)
 
     def failing_rows(self, columns: dict[str, list], prototype) -> set[int]:
         """The rows of a chunk, given as columns, that `validate` would refuse or change (their indexes).

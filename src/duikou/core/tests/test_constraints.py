@@ -57,3 +57,19 @@ def test_python_and_the_database_agree(fields):
         refused_by_database = True
 
     assert refused_in_python == refused_by_database
+
+
+def test_a_violated_constraint_blames_the_fields_at_fault():
+    """For marking cells: of "every amount ≥ 0" the negative one; of "no end, no start, or end ≥ start"
+    the end — not the row as a whole."""
+    from duikou.core.constraints import check_constraint_errors
+
+    amounts = check_constraint_errors(build_project(aid_amount=-5, other_funding=-1))
+    dates = check_constraint_errors(
+        build_project(planned_start=datetime.date(2024, 5, 1), planned_end=datetime.date(2024, 4, 1))
+    )
+
+    assert sorted(amounts) == ["aid_amount", "other_funding"]
+    assert [error.message for error in amounts["aid_amount"]] == ["金额不能为负数。"]
+    assert list(dates) == ["planned_end"]
+    assert check_constraint_errors(build_project()) == {}

@@ -174,15 +174,44 @@ def test_the_fast_rules_give_full_cleans_verdicts(changes):
             return error.message_dict if hasattr(error, "error_dict") else error.messages
         return None
 
-    with pairings_preloaded():
-        expected = verdict(
-            lambda: project.full_clean(exclude=references, validate_unique=False, validate_constraints=False)
-        )
-        if expected is None:
-            from duikou.core.constraints import validate_check_constraints
+    def slow_rules():
+        """Django's `full_clean()` without its queries, then the check constraints on the fields at fault
+        once every field is valid — what `ModelRules.validate` does with its memos and shortcuts."""
+        from duikou.core.constraints import check_constraint_errors
 
-            expected = verdict(lambda: validate_check_constraints(project))
+        errors = {}
+        try:
+            project.full_clean(exclude=references, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.error_dict
+        if verdict(lambda: project.clean_fields(exclude=references)) is None:
+            for name, messages in check_constraint_errors(project).items():
+                if name not in errors:
+                    errors[name] = messages
+        if errors:
+            raise ValidationError(errors)
+
+    with pairings_preloaded():
+        expected = verdict(slow_rules)
         rules = ModelRules(Project)
         assert verdict(lambda: rules.validate(project)) == expected
         assert verdict(lambda: rules.validate(project)) == expected  # the remembered verdict too
     assert expected is not None
+
+
+def test_every_mistake_of_a_row_is_on_its_cell():
+    """A negative 援助资金 is reported on its cell beside the 总投资 that no longer adds up (a check
+    constraint is not skipped because `clean()` found something else); dates in the wrong order on
+    计划完工."""
+    header = [*HEADER, "计划完工"]
+    row = [*many_rows(1)[0], "2025-04-01"]
+    row[header.index("其中：援疆资金（万元）")] = "-500"
+    row[header.index("计划开工")] = "2025-05-01"
+
+    result = importer_for("projects").run(csv_bytes([header, row]), "plan.csv", dry_run=True)
+
+    found = {(error.column, error.message) for error in result.errors}
+    assert ("其中：援疆资金（万元）", "金额不能为负数。") in found
+    assert ("计划完工", "计划完工日期不能早于计划开工日期。") in found
+    assert any(column == "总投资（万元）" for column, _message in found), found
+    assert all(column for column, _message in found), found
