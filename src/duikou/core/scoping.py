@@ -298,12 +298,25 @@ class ScopedImporterMixin:
             return
         rule = self.access_rule
         path = (rule.supporter if scope.is_supporter else rule.division) if rule is not None else None
-        for candidate in (getattr(row, "existing", None), instance):
+        existing = getattr(row, "existing", None)
+        for candidate in (instance, existing):
             if candidate is None or self._is_unresolved(candidate, path):
                 continue
-            if rule is None or not rule.contains(candidate, scope):
-                column = self.field_columns().get(path or "", path or "")
-                raise RowErrors([(column, str(out_of_scope_error().messages[0]))])
+            if rule is not None and rule.contains(candidate, scope):
+                continue
+            if candidate is existing and getattr(self, "natural_key", None):
+                # The row is the user's own, but its key names another unit's record: the key is the
+                # mistake (a code copied from someone else's sheet), not the row's supporter.
+                raise RowErrors(
+                    [
+                        (
+                            self.natural_key,
+                            _("超出您的数据范围：这个编号已是其他单位的记录，不能修改；新记录请换一个编号。"),
+                        )
+                    ]
+                )
+            column = self.field_columns().get(path or "", path or "")
+            raise RowErrors([(column, str(out_of_scope_error().messages[0]))])
 
     def _is_unresolved(self, instance, path: str | None) -> bool:
         """A required reference left blank: the row already has its "必填项为空" error."""

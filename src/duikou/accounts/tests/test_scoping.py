@@ -321,8 +321,10 @@ def test_an_import_refuses_the_rows_of_another_supporter_with_a_row_error(world)
 
     result = importer_for("projects").run(data, "计划.csv", user=world["users"][SE])
 
-    assert [(error.row, error.column) for error in result.errors] == [(3, "援疆省市"), (4, "援疆省市")]
+    # row 3 is another supporter's; row 4 is the user's own, under a code another supporter's project has
+    assert [(error.row, error.column) for error in result.errors] == [(3, "援疆省市"), (4, "项目编号")]
     assert all("超出您的数据范围" in error.message for error in result.errors)
+    assert "换一个编号" in result.errors[1].message
     assert Project.objects.count() == before  # all or nothing
 
 
@@ -333,7 +335,7 @@ def test_an_import_row_of_another_supporters_planned_project_names_no_plan_of_th
 
     result = importer_for("projects").run(data, "计划.csv", user=world["users"][SE])
 
-    assert [(error.row, error.column) for error in result.errors] == [(2, "援疆省市")]
+    assert [(error.row, error.column) for error in result.errors] == [(2, "项目编号")]
     assert "超出您的数据范围" in result.errors[0].message
     assert "上海市" not in result.errors[0].message
 
