@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from ..audit.tables import field_labels, shown
 from ..choices import JobKind, JobState
 from ..jobs import start_job
 from ..models import BackgroundJob
@@ -189,11 +190,28 @@ class ImportView(LoginRequiredMixin, View):
                 for spec in importer.columns
             ],
             "result": result,
+            "changes": readable_changes(importer.model, result.changes) if result else [],
             "errors_url": errors_url,
             "problem": problem,
             "max_mb": settings.IMPORT_MAX_BYTES // 1024 // 1024,
             "background_kb": settings.BACKGROUND_IMPORT_BYTES // 1024,
         }
+
+
+def readable_changes(model, changes: list[dict]) -> list[dict]:
+    """The dry run's listed changes as the page shows them: each changed field by its label, as the audit
+    log names it (援助资金, not `aid_amount`), with "—" for a blank; the JSON keeps the attribute names."""
+    labels = field_labels(model)
+    return [
+        {
+            **change,
+            "fields": [
+                (labels.get(name, name), shown(values["from"]), shown(values["to"]))
+                for name, values in change.get("fields", {}).items()
+            ],
+        }
+        for change in changes
+    ]
 
 
 class StoredResult:

@@ -66,6 +66,19 @@ def test_check_then_confirm(clerk):
     assert ImportBatch.objects.count() == 1
 
 
+def test_the_check_names_each_changed_field_by_its_label(clerk):
+    """A clerk reads 援助资金（元）, not the attribute `aid_amount`, as the audit log names it."""
+    importer_for("projects").run(csv_bytes([HEADER, *GOOD_ROWS]), "计划.csv")
+    changed = [*GOOD_ROWS[0][:7], "900", "300", *GOOD_ROWS[0][9:]]
+
+    response = upload(clerk, csv_bytes([HEADER, changed]))
+
+    listed = re.search(r'data-role="import-changes".*?</table>', response.content.decode(), re.S).group(0)
+    assert "援助资金（元）：8000000.00 → 9000000.00" in listed
+    assert "地方配套（元）：4000000.00 → 3000000.00" in listed
+    assert "aid_amount" not in listed
+
+
 def test_a_file_with_errors_lists_them_all_and_offers_no_confirmation(clerk):
     rows = [HEADER, ["X-1", "", "2025", "火星", "莎车县", "民生", "abc", "1", "", "", ""]]
 
