@@ -32,7 +32,7 @@ DIVISION_COLUMNS = [
     ColumnSpec("short_name", gettext_lazy("简称"), aliases=("short name",)),
     ColumnSpec("is_xpcc", gettext_lazy("兵团"), kind="bool", aliases=("是否兵团", "xpcc")),
     ColumnSpec("valid_from", gettext_lazy("启用日期"), kind="date", aliases=("valid from",)),
-    ColumnSpec("valid_to", gettext_lazy("停用日期"), kind="date", aliases=("valid to",)),
+    ColumnSpec("valid_to", gettext_lazy("停用日期"), kind="date", aliases=("valid to",), ends_period=True),
     ColumnSpec("source", gettext_lazy("来源"), aliases=("依据", "source")),
 ]
 

@@ -41,6 +41,7 @@ MEASUREMENT_COLUMNS = [
         kind="date",
         aliases=("截止日期", "结束日期", "period end"),
         required=True,
+        ends_period=True,
     ),
     ColumnSpec("project", gettext_lazy("项目编号"), kind="project", aliases=("project code", "project")),
     ColumnSpec("supporter", gettext_lazy("支援方"), kind="organization", aliases=("援疆省市", "supporter")),

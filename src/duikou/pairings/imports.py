@@ -27,7 +27,7 @@ PAIRING_COLUMNS = [
         "division", gettext_lazy("受援地"), kind="division", aliases=("受援县市", "division"), required=True
     ),
     ColumnSpec("since", gettext_lazy("起始日期"), kind="date", aliases=("结对时间", "since")),
-    ColumnSpec("until", gettext_lazy("截止日期"), kind="date", aliases=("until",)),
+    ColumnSpec("until", gettext_lazy("截止日期"), kind="date", aliases=("until",), ends_period=True),
     ColumnSpec("is_confirmed", gettext_lazy("已核实"), kind="bool", aliases=("confirmed",)),
     ColumnSpec("source", gettext_lazy("来源"), aliases=("依据", "source")),
     ColumnSpec("programme", gettext_lazy("援助计划"), kind="programme", aliases=("programme",)),

@@ -136,6 +136,7 @@ PROJECT_COLUMNS = [
         gettext_lazy("计划完工"),
         kind="date",
         aliases=("计划完工时间", "完工时间", "planned end"),
+        ends_period=True,
     ),
     ColumnSpec(
         "document_reference", gettext_lazy("批复文号"), aliases=("文号", "批复文件", "document reference")

@@ -63,8 +63,15 @@ ASSIGNMENT_COLUMNS = [
         kind="date",
         aliases=("期满日期", "planned end"),
         required=True,
+        ends_period=True,
     ),
-    ColumnSpec("actual_end", gettext_lazy("实际离疆"), kind="date", aliases=("离疆日期", "actual end")),
+    ColumnSpec(
+        "actual_end",
+        gettext_lazy("实际离疆"),
+        kind="date",
+        aliases=("离疆日期", "actual end"),
+        ends_period=True,
+    ),
     ColumnSpec("team", gettext_lazy("组团式团队"), aliases=("团队", "team")),
     ColumnSpec("programme", gettext_lazy("援助计划"), kind="programme", aliases=("programme",)),
 ]

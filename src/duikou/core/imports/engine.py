@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
@@ -561,7 +561,7 @@ class Importer:
         if spec.kind == "amount":
             return cell.AmountCellParser(unit or spec.unit)
         if spec.kind == "date":
-            return cell.parse_date
+            return partial(cell.parse_date, ends_period=True) if spec.ends_period else cell.parse_date
         if spec.kind == "int":
             return cell.parse_int
         if spec.kind == "bool":

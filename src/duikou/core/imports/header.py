@@ -29,6 +29,7 @@ class ColumnSpec:
         kind: text, int, amount, date, bool, choice, or a reference the importer resolves.
         required: the column must be present, and a row must fill it.
         unit: the default unit of an amount column when the header names none.
+        ends_period: a date column that ends a period (计划完工, 期间止): a month alone is its last day.
     """
 
     name: str
@@ -39,6 +40,7 @@ class ColumnSpec:
     unit: str = "元"
     choices: tuple = ()
     help_text: str = ""
+    ends_period: bool = False
 
     def header_keys(self) -> set[str]:
         """Every header that names this column: the label in Chinese and in English, the aliases."""

@@ -7,6 +7,7 @@ Amounts are read by `core.money.parse_amount` (units, 千分位, 万/亿, Chines
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from decimal import Decimal
@@ -40,7 +41,7 @@ _DATE_PATTERNS = [
     re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?$"),
     # 20240305
     re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
-    # 2024年3月, 2024.03, 2024-03, 2024/3: the first of the month
+    # 2024年3月, 2024.03, 2024-03, 2024/3: the first of the month (the last, for a date ending a period)
     re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*月?(份)?$"),
 ]
 
@@ -113,8 +114,11 @@ def parse_bool(value) -> bool:
     raise CellError(_("“{value}”应为“是”或“否”").format(value=value))
 
 
-def parse_date(value) -> datetime.date:
-    """A date from a date cell, an Excel serial number, or text in the usual Chinese spellings."""
+def parse_date(value, *, ends_period: bool = False) -> datetime.date:
+    """A date from a date cell, an Excel serial number, or text in the usual Chinese spellings.
+
+    A month alone (2024年3月) is its first day — or its last when the date ends a period (`ends_period`:
+    计划完工, 期间止, 停用日期), so that "2024年3月 to 2024年3月" is the month, not a single day."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -134,7 +138,10 @@ def parse_date(value) -> datetime.date:
         if match:
             parts = match.groupdict()
             try:
-                return datetime.date(int(parts["y"]), int(parts["m"]), int(parts.get("d") or 1))
+                year, month = int(parts["y"]), int(parts["m"])
+                if parts.get("d"):
+                    return datetime.date(year, month, int(parts["d"]))
+                return datetime.date(year, month, calendar.monthrange(year, month)[1] if ends_period else 1)
             except ValueError as error:
                 raise CellError(_("“{value}”不是有效日期").format(value=value)) from error
     raise CellError(_("“{value}”不是日期（可写 2024-03-05、2024年3月5日或 2024年3月）").format(value=value))

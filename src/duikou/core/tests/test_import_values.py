@@ -36,6 +36,21 @@ def test_dates_in_every_spelling(cell, expected):
     assert parse_date(cell) == expected
 
 
+@pytest.mark.parametrize(
+    "cell,expected",
+    [
+        ("2024年2月", datetime.date(2024, 2, 29)),  # a leap year
+        ("2025.02", datetime.date(2025, 2, 28)),
+        ("2024-12", datetime.date(2024, 12, 31)),
+        ("2024年3月5日", datetime.date(2024, 3, 5)),  # a day given is the day
+        (45356, datetime.date(2024, 3, 5)),
+    ],
+)
+def test_a_month_alone_ending_a_period_is_its_last_day(cell, expected):
+    """计划完工 "2024年3月" is the end of March: a project planned for 2024年3月 to 2024年3月 lasts the month."""
+    assert parse_date(cell, ends_period=True) == expected
+
+
 @pytest.mark.parametrize("cell", ["2024-02-30", "2024.13", "明年", 12.5, "3/5/2024"])
 def test_not_dates(cell):
     with pytest.raises(CellError):

@@ -215,3 +215,19 @@ def test_every_mistake_of_a_row_is_on_its_cell():
     assert ("计划完工", "计划完工日期不能早于计划开工日期。") in found
     assert any(column == "总投资（万元）" for column, _message in found), found
     assert all(column for column, _message in found), found
+
+
+def test_a_month_alone_starts_on_its_first_day_and_ends_on_its_last():
+    """计划开工 2025年3月 and 计划完工 2025年3月: a project of March, not of March 1st."""
+    header = [*HEADER, "计划完工"]
+    row = [*many_rows(1)[0], "2025年3月"]
+    row[header.index("计划开工")] = "2025年3月"
+
+    result = importer_for("projects").run(csv_bytes([header, row]), "plan.csv")
+
+    assert result.errors == []
+    project = Project.objects.get(code=row[0])
+    assert (project.planned_start, project.planned_end) == (
+        datetime.date(2025, 3, 1),
+        datetime.date(2025, 3, 31),
+    )
