@@ -13,6 +13,7 @@ import io
 from decimal import Decimal
 
 import xlsxwriter
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,6 +39,23 @@ KIND_HELP = {
 
 def column_header(spec: ColumnSpec) -> str:
     return f"{spec.label}（{TEMPLATE_UNIT}）" if spec.kind == "amount" else str(spec.label)
+
+
+def column_note(model, spec: ColumnSpec) -> str:
+    """The 说明 of a column in the 填写说明 sheet: the spec's own note, else the model field's help text
+    (计划内: "否：计划外资金（市县、企业、捐赠）"), and what a month alone means in a date column."""
+    notes = [str(spec.help_text)] if spec.help_text else []
+    if not notes:
+        try:
+            field = model._meta.get_field(spec.name)
+        except (AttributeError, FieldDoesNotExist):
+            field = None
+        if getattr(field, "help_text", ""):
+            notes.append(str(field.help_text))
+    if spec.kind == "date":
+        month_alone = _("只写年月时取当月最后一天。") if spec.ends_period else _("只写年月时取当月第一天。")
+        notes.append(str(month_alone))
+    return " ".join(notes)
 
 
 def write_workbook(importer, rows: list[list] | None = None) -> bytes:
@@ -106,7 +124,7 @@ def write_workbook(importer, rows: list[list] | None = None) -> bytes:
         guide.write_string(row, 0, column_header(spec))
         guide.write_string(row, 1, _("是") if spec.required else _("否"))
         guide.write_string(row, 2, str(KIND_HELP.get(spec.kind, "")))
-        guide.write_string(row, 3, str(spec.help_text))
+        guide.write_string(row, 3, column_note(importer.model, spec))
     notes = [
         _("表头上方可以有标题行；表头须与本模板一致（也认常用别名和英文列名）。"),
         _("金额单位为万元；单元格里写明单位（如“1.2亿”“3000万元”“120000元”）时以单元格为准。"),

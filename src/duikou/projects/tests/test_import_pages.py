@@ -131,6 +131,10 @@ def test_the_template_has_the_header_drop_downs_and_instructions(clerk):
     assert "选项" in validations[f"{category_column}2"]
     assert workbook["选项"].sheet_state == "hidden"
     assert workbook["填写说明"]["A2"].value == "项目编号"
+    notes = {row[0]: row[3] for row in workbook["填写说明"].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert notes["计划内"] == "否：计划外资金（市县、企业、捐赠）"  # the model field's help text
+    assert notes["计划完工"] == "只写年月时取当月最后一天。"
+    assert notes["计划开工"] == "只写年月时取当月第一天。"
 
 
 def test_a_filled_template_imports(clerk):
