@@ -155,6 +155,9 @@ class ImportView(LoginRequiredMixin, View):
                 file=filename, batch=result.batch_id, **counts
             ),
         )
+        # To what the import wrote; importing a file that changed nothing made no batch.
+        if result.batch_id:
+            return redirect(reverse("core:import_batch", args=[result.batch_id]))
         return redirect(reverse("core:import", args=[kind]))
 
     def start_in_background(self, request, job_kind, kind, data: bytes, filename: str):

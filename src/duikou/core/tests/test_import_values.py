@@ -47,7 +47,7 @@ def test_dates_in_every_spelling(cell, expected):
     ],
 )
 def test_a_month_alone_ending_a_period_is_its_last_day(cell, expected):
-    """计划完工 "2024年3月" is the end of March: a project planned for 2024年3月 to 2024年3月 lasts the month."""
+    """计划完工 "2024年3月" is the end of March: a project of 2024年3月 to 2024年3月 lasts the month."""
     assert parse_date(cell, ends_period=True) == expected
 
 

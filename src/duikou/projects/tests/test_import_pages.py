@@ -60,6 +60,11 @@ def test_check_then_confirm(clerk):
     assert confirmed.status_code == 302
     assert Project.objects.filter(code__startswith="SH-2025").count() == 2
     assert ImportBatch.objects.get().label == "计划.csv"
+    # to what the import wrote: the batch's page lists the two new projects
+    assert confirmed.url == reverse("core:import_batch", args=[ImportBatch.objects.get().pk])
+    batch_page = clerk.get(confirmed.url).content.decode()
+    assert "已导入“计划.csv”" in batch_page
+    assert "SH-2025-0001" in batch_page and "SH-2025-0002" in batch_page
     # the staged file is gone: confirming twice imports nothing more
     again = clerk.post(IMPORT_URL, {"confirm": "1", "sha256": file_hash, "filename": "计划.csv"})
     assert again.status_code == 400
