@@ -97,7 +97,8 @@ class ObjectChangeTable(Table):
         Column("action", _("操作")),
         ObjectTypeColumn("object_type", _("对象类型"), order_by=("changed_object_type_id",)),
         Column("object", _("对象"), accessor="object_repr", link=history_url, wrap=True),
-        Column("object_id", _("对象编号"), accessor="changed_object_id", kind=Column.NUMBER),
+        # An identifier, not a quantity: 40704, not 40,704.
+        Column("object_id", _("对象编号"), accessor="changed_object_id"),
         Column("user_name", _("用户")),
         # Not the `source` field itself, so that exports read the instance and keep the batch and token.
         SourceColumn("source", _("来源"), accessor="source_summary", order_by=("source",)),
