@@ -30,7 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from duikou.core.choices import JobKind
-from duikou.core.models import BackgroundJob
+from duikou.core.models import BackgroundJob, ImportBatch
 
 from .world import EVERYONE, RE, ROLES, RV, SE, SEES_EVERYTHING, SV, A, O, U
 
@@ -142,6 +142,10 @@ MATRIX: dict[str, Row] = {
     "core:import_template": everyone("import"),
     # The permission passes, then the error file of an unknown check is missing.
     "core:import_errors": may(A, SE, about="import", own={A: NOT_FOUND, SE: NOT_FOUND}),
+    # 导入记录: a unit's own imports; another unit's batch is answered like a missing one, except to those
+    # who read the audit log (administrator, office, auditor).
+    "core:import_history": everyone(),
+    "core:import_batch": everyone("import_batch"),
     # Only the user who started a job sees it, administrators included.
     "core:job": everyone("job", other=ALL_404),
     "core:job_download": everyone("job", own=ALL_404, other=ALL_404),  # the job wrote no file
@@ -241,6 +245,12 @@ def url_kwargs(name: str, row: Row, world, role, which: str) -> dict:
         owner = world["users"][role] if which == "own" else world["users"][A if role != A else O]
         job = BackgroundJob.objects.create(kind=JobKind.EXPORT, label="x", user=owner)
         return {"pk": job.pk}
+    if row.about == "import_batch":
+        owner = world["users"][role] if which == "own" else world["users"][A if role != A else O]
+        batch = ImportBatch.objects.create(
+            kind=ImportBatch.Kind.IMPORT, label="x.csv", created_by=owner, parameters={"importer": "projects"}
+        )
+        return {"pk": batch.pk}
     if row.about == "finding":
         return {"pk": finding_about(world["objects"]["project"][which]).pk}
     if row.about == "rule":

@@ -12,6 +12,14 @@ from django.utils.translation import gettext as _
 from .engine import RowError
 
 
+def annotated_filename(uploaded: str, kind: str) -> str:
+    """What the marked copy downloads as: named after the uploaded file (计划.csv → 计划-错误标注.xlsx, a
+    workbook whatever was uploaded), so the clerk knows which of their files it is."""
+    stem = uploaded.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].strip()
+    marked = _("错误标注")
+    return f"{stem}-{marked}.xlsx" if stem else f"duikou-{kind}-errors.xlsx"
+
+
 def annotated_workbook(rows: list[list], errors: list[RowError]) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})

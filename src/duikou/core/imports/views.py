@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -28,7 +29,7 @@ from ..choices import JobKind, JobState
 from ..jobs import start_job
 from ..models import BackgroundJob
 from . import staging
-from .annotate import annotated_workbook
+from .annotate import annotated_filename, annotated_workbook
 from .registry import IMPORTERS, importer_for
 from .templates import write_workbook
 
@@ -71,7 +72,8 @@ class ImportErrorsView(LoginRequiredMixin, View):
             raise Http404(sha256)
         result = importer.run(data, "", user=request.user, dry_run=True)
         response = HttpResponse(annotated_workbook(result.source_rows, result.errors), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="duikou-{kind}-errors.xlsx"'
+        filename = annotated_filename(request.GET.get("name", "")[:200], kind)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
 
 

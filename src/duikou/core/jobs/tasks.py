@@ -17,7 +17,7 @@ from django_tasks import task
 
 from ..choices import JobKind, JobState
 from ..imports import staging
-from ..imports.annotate import annotated_workbook
+from ..imports.annotate import annotated_filename, annotated_workbook
 from ..imports.registry import importer_for
 from ..models import BackgroundJob
 from .exporting import write_export
@@ -84,7 +84,8 @@ def check_import(job: BackgroundJob, progress: JobProgress) -> None:
     if result.errors and result.source_rows:
         name = f"job-{job.pk}-errors.xlsx"
         (job_files_directory() / name).write_bytes(annotated_workbook(result.source_rows, result.errors))
-        job.file_name, job.download_name = name, f"duikou-{parameters['kind']}-errors.xlsx"
+        job.file_name = name
+        job.download_name = annotated_filename(parameters["filename"], parameters["kind"])
     if result.is_valid and not (result.counts["new"] or result.counts["changed"]):
         staging.discard(result.file_hash)  # nothing to confirm
 

@@ -165,7 +165,9 @@ def test_after_a_background_check_the_page_lists_every_error_and_offers_the_mark
     assert "找不到区划“不存在县”" in html and "“abc”不是金额" in html and "必填项为空" in html
     link = re.search(r'href="([^"]+)" data-action="error-workbook"', html).group(1)
     assert link == reverse("core:job_download", args=[job.pk])
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(clerk.get(link).streaming_content)))
+    download = clerk.get(link)
+    assert "filename*=utf-8''%E8%AE%A1%E5%88%92-" in download["Content-Disposition"]  # 计划-错误标注.xlsx
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert [row[0] for row in workbook["错误清单"].iter_rows(min_row=2, values_only=True)] == [11, 2001, 2501]
     assert not Project.objects.filter(code__startswith="SH-2025-").exists()
 

@@ -94,6 +94,11 @@ def test_a_file_with_errors_lists_them_all_and_offers_no_confirmation(clerk):
     assert 'data-role="import-errors"' in html and 'data-action="confirm"' not in html
     assert "“abc”不是金额" in html and "必填项为空" in html and "火星" in html
     assert not Project.objects.filter(code="X-1").exists()
+    # the marked copy downloads under the uploaded file's name
+    link = re.search(r'href="([^"]+)" data-action="error-workbook"', html).group(1).replace("&amp;", "&")
+    download = clerk.get(link)
+    assert download.status_code == 200
+    assert "filename*=utf-8''%E8%AE%A1%E5%88%92-" in download["Content-Disposition"]  # 计划-错误标注.xlsx
 
 
 @pytest.mark.parametrize(
@@ -193,7 +198,8 @@ def test_projects_exported_in_the_template_shape_import_back_unchanged(world):  
 def test_a_file_with_mistakes_comes_back_with_them_marked(clerk):
     rows = [HEADER, *GOOD_ROWS, ["X-1", "项目", "2025", "上海", "不存在县", "民生", "abc", "1", "", "", ""]]
     checked = upload(clerk, csv_bytes(rows))
-    link = re.search(r'href="([^"]+errors[^"]+\.xlsx)"', checked.content.decode()).group(1)
+    link = re.search(r'href="([^"]+)" data-action="error-workbook"', checked.content.decode()).group(1)
+    link = link.replace("&amp;", "&")
 
     response = clerk.get(link)
 
