@@ -244,6 +244,23 @@ def history_links(obj, user) -> dict:
     }
 
 
+class ExportsAtOnceMixin:
+    """For a list found through its URL's arguments (one object's history, one import's changes): the export
+    is written at once, never by the background worker, which rebuilds a list view from its dotted path and
+    has no URL arguments to find the object. Such lists are as long as one object's edits or one file."""
+
+    export_sheet_name = ""
+
+    def export_file_stem(self) -> str:
+        return self.export_stem
+
+    def export(self, rows, export_format):
+        filename = export_filename(self.export_file_stem(), export_format)
+        if export_format == "csv":
+            return csv_response(self.table, rows, filename=filename)
+        return xlsx_response(self.table, rows, filename=filename, sheet_name=str(self.export_sheet_name))
+
+
 class ObjectDetailView(LoginRequiredMixin, DetailView):
     """One object's page; the template shows its facts, related rows and its change history."""
 

@@ -3,50 +3,24 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from duikou.core.imports.registry import importer_for
 from duikou.testing import make_user
 
+from .test_scoping import client_of, import_file
 from .world import RE, SE, SV, U
 
 pytestmark = pytest.mark.django_db
 
 HISTORY_URL = reverse("core:import_history")
-HEADER = [
-    "项目编号",
-    "项目名称",
-    "年度",
-    "援疆省市",
-    "受援地",
-    "项目类别",
-    "总投资（万元）",
-    "其中：援疆资金（万元）",
-    "地方配套（万元）",
-]
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
 def batch(world):
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(
-        [
-            HEADER,
-            ["ZJ-2025-0101", "莎车县导入记录测试小学", "2025", "浙江省", "653125", "民生", "100", "80", "20"],
-        ]
-    )
-    result = importer_for("projects").run(buffer.getvalue().encode(), "浙江计划.csv", user=world["users"][SE])
+    row = ["ZJ-2025-0101", "莎车县导入记录测试小学", "2025", "浙江省", "653125", "民生", "100", "80", "20"]
+    result = importer_for("projects").run(import_file([row]), "浙江计划.csv", user=world["users"][SE])
     assert result.errors == [] and result.batch_id
     return result.batch_id
 

@@ -10,10 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from ..exports import csv_response, export_filename, xlsx_response
 from ..models import LoggedModel, ObjectChange
 from ..scoping import restrict
-from ..views import ObjectListView
+from ..views import ExportsAtOnceMixin, ObjectListView
 from .filtersets import ObjectChangeFilterSet
 from .tables import ObjectChangeTable
 
@@ -30,7 +29,7 @@ class ObjectChangeListView(PermissionRequiredMixin, ObjectListView):
     export_stem = "audit-log"
 
 
-class ObjectHistoryView(ObjectListView):
+class ObjectHistoryView(ExportsAtOnceMixin, ObjectListView):
     """All changes of one object, for whoever may see the object (404 otherwise, as its own page answers):
     the history card on an object's page shows the newest and links here."""
 
@@ -38,6 +37,7 @@ class ObjectHistoryView(ObjectListView):
     filterset_class = ObjectChangeFilterSet
     table_class = ObjectChangeTable
     export_stem = "history"
+    export_sheet_name = _("变更记录")
 
     @cached_property
     def model(self):
@@ -66,14 +66,6 @@ class ObjectHistoryView(ObjectListView):
     def get_queryset(self):
         content_type = ContentType.objects.get_for_model(self.model)
         return ObjectChange.objects.filter(changed_object_type=content_type, changed_object_id=self.object.pk)
-
-    def export(self, rows, export_format):
-        # One object's history is as long as its edits: written at once, never by the background worker
-        # (which rebuilds a list view from its dotted path and has no URL arguments to find the object).
-        filename = export_filename(self.export_stem, export_format)
-        if export_format == "csv":
-            return csv_response(self.table, rows, filename=filename)
-        return xlsx_response(self.table, rows, filename=filename, sheet_name=str(_("变更记录")))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

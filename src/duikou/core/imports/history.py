@@ -19,11 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ..audit.filtersets import ObjectChangeFilterSet
 from ..audit.tables import ObjectChangeTable
-from ..exports import csv_response, export_filename, xlsx_response
 from ..filtersets import BaseFilterSet
 from ..models import ImportBatch, ObjectChange
 from ..tables import Column, Table
-from ..views import ObjectListView
+from ..views import ExportsAtOnceMixin, ObjectListView
 from .registry import IMPORTERS, importer_for
 
 
@@ -97,13 +96,14 @@ class ImportBatchListView(ObjectListView):
         return visible_batches(self.request.user)
 
 
-class ImportBatchChangesView(ObjectListView):
+class ImportBatchChangesView(ExportsAtOnceMixin, ObjectListView):
     """Every change one import wrote: the projects it created, the fields it changed."""
 
     template_name = "core/import_batch.html"
     filterset_class = ObjectChangeFilterSet
     table_class = ObjectChangeTable
     export_stem = "import"
+    export_sheet_name = _("导入批次")
 
     @cached_property
     def batch(self) -> ImportBatch:
@@ -119,13 +119,8 @@ class ImportBatchChangesView(ObjectListView):
     def get_queryset(self):
         return ObjectChange.objects.filter(import_batch=self.batch).select_related("changed_object_type")
 
-    def export(self, rows, export_format):
-        # Written at once, as an object's history: the background export rebuilds a list view from its
-        # dotted path and has no URL arguments to find the batch.
-        filename = export_filename(f"{self.export_stem}-{self.batch.pk}", export_format)
-        if export_format == "csv":
-            return csv_response(self.table, rows, filename=filename)
-        return xlsx_response(self.table, rows, filename=filename, sheet_name=str(_("导入批次")))
+    def export_file_stem(self) -> str:
+        return f"{self.export_stem}-{self.batch.pk}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
