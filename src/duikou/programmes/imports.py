@@ -86,5 +86,12 @@ class ReferenceResolving:
         from duikou.geo.choices import DivisionLevel
         from duikou.geo.models import Division
 
-        levels = [DivisionLevel.PREFECTURE, DivisionLevel.COUNTY, DivisionLevel.XPCC_DIVISION]
+        # Every level a project or pairing is placed at (团场 too: some are paired); townships are too many
+        # for a list and are typed.
+        levels = [
+            DivisionLevel.PREFECTURE,
+            DivisionLevel.COUNTY,
+            DivisionLevel.XPCC_DIVISION,
+            DivisionLevel.REGIMENT,
+        ]
         return [d.full_name for d in Division.objects.filter(level__in=levels).select_related("parent")]

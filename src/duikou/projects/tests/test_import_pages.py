@@ -15,7 +15,7 @@ from duikou.core.imports.registry import importer_for
 from duikou.core.imports.templates import write_workbook
 from duikou.core.models import ImportBatch
 from duikou.projects.models import Project
-from duikou.testing import make_project, make_user
+from duikou.testing import make_division, make_project, make_region, make_user
 
 from .test_imports import GOOD_ROWS, HEADER, csv_bytes, world  # noqa: F401  (world: the fixture)
 
@@ -145,6 +145,21 @@ def test_the_template_has_the_header_drop_downs_and_instructions(clerk):
     assert notes["计划内"] == "否：计划外资金（市县、企业、捐赠）"  # the model field's help text
     assert notes["计划完工"] == "只写年月时取当月最后一天。"
     assert notes["计划开工"] == "只写年月时取当月第一天。"
+
+
+def test_the_division_list_offers_every_level_a_project_is_placed_at(clerk, world):  # noqa: F811
+    """Counties, XPCC divisions and their 团场 (some are paired); townships are typed, not listed."""
+    from duikou.geo.choices import DivisionLevel
+
+    xpcc = make_division("660500", "第五师", level=DivisionLevel.XPCC_DIVISION, parent=make_region())
+    regiment = make_division("660586", "八十六团", level=DivisionLevel.REGIMENT, parent=xpcc)
+    township = make_division("653125100", "莎车镇", level=DivisionLevel.TOWNSHIP, parent=world["county"])
+
+    workbook = openpyxl.load_workbook(io.BytesIO(write_workbook(importer_for("projects"))))
+
+    listed = {cell for row in workbook["选项"].iter_rows(values_only=True) for cell in row if cell}
+    assert {world["county"].full_name, xpcc.full_name, regiment.full_name} <= listed
+    assert township.full_name not in listed
 
 
 def test_a_filled_template_imports(clerk):
