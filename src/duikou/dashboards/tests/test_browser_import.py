@@ -97,8 +97,11 @@ def test_download_the_template_fill_it_see_every_mistake_fix_them_and_import(
 
     with journey.step("confirmed"):
         page.click("[data-action=confirm]")
-        page.wait_for_url(re.compile(r"/imports/projects/$"))
+        page.wait_for_url(re.compile(r"/imports/history/\d+/$"))  # the batch: what the import wrote
         assert "新增 2" in page.locator("[data-role=messages]").inner_text()
+        assert "新增 2，修改 0，未变 0" in page.locator("[data-role=batch-summary]").inner_text()
+        changes = page.locator("[data-role=results-table] tbody tr").all_inner_texts()
+        assert len(changes) == 2 and any(GOOD["项目名称"] in change for change in changes), changes
 
     with journey.step("in-the-registry"):
         page.goto(journey.url("/projects/?q=浏览器导入测试"))
