@@ -37,6 +37,15 @@ def test_the_importing_unit_and_the_auditors_see_the_batch(world, batch):
         assert reverse("core:import_batch", args=[batch]) in page.content.decode()
 
 
+@pytest.mark.parametrize("importer,listed", [("projects", True), ("ledger", False)])
+def test_the_list_filters_by_what_was_imported(world, batch, importer, listed):
+    """The import page links here with its own kind (`?importer=projects`)."""
+    page = client_of(world["users"][SE]).get(HISTORY_URL, {"importer": importer})
+
+    assert page.status_code == 200
+    assert ("浙江计划.csv" in page.content.decode()) == listed
+
+
 @pytest.mark.parametrize("role", [SV, RE])
 def test_another_unit_sees_neither_the_batch_nor_its_changes(world, batch, role):
     """浙江省's viewer belongs to another organization than its front headquarters; so does 莎车县's."""

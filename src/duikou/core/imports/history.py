@@ -49,9 +49,12 @@ def batch_url(batch: ImportBatch) -> str:
 class ImportBatchFilterSet(BaseFilterSet):
     search_fields = ("label", "created_by__username")
 
-    importer = django_filters.ChoiceFilter(
-        field_name="parameters__importer", choices=importer_choices, label=_("数据类型")
-    )
+    importer = django_filters.ChoiceFilter(field_name="parameters__importer", label=_("数据类型"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Named by the importers themselves, asked when a page is built (not when URLs are loaded).
+        self.filters["importer"].extra["choices"] = importer_choices()
 
 
 class ImporterColumn(Column):
