@@ -111,12 +111,7 @@ def _compiled(model) -> list[tuple[CheckConstraint, Predicate | None]]:
 def validate_check_constraints(instance) -> None:
     """Raise ValidationError with every violated check constraint's message; the ones this evaluator does
     not understand are validated by the database (`CheckConstraint.validate`)."""
-    errors = []
-    for constraint, holds in _compiled(type(instance)):
-        if holds is None:
-            constraint.validate(type(instance), instance)
-        elif not holds(instance):
-            errors.append(ValidationError(constraint.get_violation_error_message(), code=constraint.name))
+    errors = [error for error, _fields in _violations(instance)]
     if errors:
         raise ValidationError(errors)
 
@@ -125,17 +120,24 @@ def check_constraint_errors(instance) -> dict[str, list[ValidationError]]:
     """The violated check constraints' errors keyed by the fields at fault (`fields_at_fault`) — for an
     import, which cell to mark: "金额不能为负数" on 援助资金, not on the row — else by `NON_FIELD_ERRORS`."""
     errors: dict[str, list[ValidationError]] = {}
+    for error, fields in _violations(instance):
+        for name in fields or [NON_FIELD_ERRORS]:
+            errors.setdefault(name, []).append(error)
+    return errors
+
+
+def _violations(instance):
+    """(error, fields at fault) of each check constraint `instance` violates, in the model's order; the
+    database's verdict (no fields) for a condition this evaluator does not understand."""
     for constraint, holds in _compiled(type(instance)):
         if holds is None:
             try:
                 constraint.validate(type(instance), instance)
             except ValidationError as error:
-                errors.setdefault(NON_FIELD_ERRORS, []).append(error)
+                yield error, []
         elif not holds(instance):
             error = ValidationError(constraint.get_violation_error_message(), code=constraint.name)
-            for name in fields_at_fault(type(instance), constraint.condition, instance) or [NON_FIELD_ERRORS]:
-                errors.setdefault(name, []).append(error)
-    return errors
+            yield error, fields_at_fault(type(instance), constraint.condition, instance)
 
 
 def fields_at_fault(model, condition, instance) -> list[str]:

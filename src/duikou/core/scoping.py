@@ -307,14 +307,8 @@ class ScopedImporterMixin:
             if candidate is existing and getattr(self, "natural_key", None):
                 # The row is the user's own, but its key names another unit's record: the key is the
                 # mistake (a code copied from someone else's sheet), not the row's supporter.
-                raise RowErrors(
-                    [
-                        (
-                            self.natural_key,
-                            _("超出您的数据范围：这个编号已是其他单位的记录，不能修改；新记录请换一个编号。"),
-                        )
-                    ]
-                )
+                message = _("超出您的数据范围：这个编号已是其他单位的记录，不能修改；新记录请换一个编号。")
+                raise RowErrors([(self.natural_key, message)])
             column = self.field_columns().get(path or "", path or "")
             raise RowErrors([(column, str(out_of_scope_error().messages[0]))])
 

@@ -44,13 +44,20 @@ class ColumnSpec:
 
     def header_keys(self) -> set[str]:
         """Every header that names this column: the label in Chinese and in English, the aliases."""
-        from django.utils import translation
+        return {header_key(text)[0] for text in (*in_every_language(self.label), self.name, *self.aliases)}
 
-        labels = []
-        for language in ("zh-hans", "en"):
-            with translation.override(language):
-                labels.append(str(self.label))
-        return {header_key(text)[0] for text in (*labels, self.name, *self.aliases)}
+
+def in_every_language(text) -> list[str]:
+    """A translatable text as each language the site offers writes it (中文, English): what a file may say,
+    whatever language its reader has chosen."""
+    from django.conf import settings
+    from django.utils import translation
+
+    written = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            written.append(str(text))
+    return written
 
 
 TITLE_UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|元)")

@@ -23,7 +23,7 @@ from ..filtersets import BaseFilterSet
 from ..models import ImportBatch, ObjectChange
 from ..tables import Column, Table
 from ..views import ExportsAtOnceMixin, ObjectListView
-from .registry import IMPORTERS, importer_for
+from .registry import IMPORTERS, importer_title
 
 
 def visible_batches(user):
@@ -39,7 +39,7 @@ def visible_batches(user):
 
 
 def importer_choices() -> list[tuple[str, str]]:
-    return [(kind, str(importer_for(kind).title)) for kind in IMPORTERS]
+    return [(kind, importer_title(kind)) for kind in IMPORTERS]
 
 
 def batch_url(batch: ImportBatch) -> str:
@@ -62,7 +62,7 @@ class ImporterColumn(Column):
 
     def value(self, row):
         kind = (row.parameters or {}).get("importer", "")
-        return str(importer_for(kind).title) if kind in IMPORTERS else kind
+        return importer_title(kind) if kind in IMPORTERS else kind
 
 
 class CountColumn(Column):

@@ -16,3 +16,8 @@ IMPORTERS = {
 def importer_for(kind: str):
     """A fresh importer of `kind`; KeyError when there is none."""
     return import_string(IMPORTERS[kind])()
+
+
+def importer_title(kind: str) -> str:
+    """What the import of `kind` is called (年度项目计划), from its class: no importer is built."""
+    return str(import_string(IMPORTERS[kind]).title)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ..money import AmountParseError, amount_parser, plain_amounts_reader
 from ..text import normalize_text, to_halfwidth
+from .header import in_every_language
 
 
 class CellError(ValueError):
@@ -150,16 +151,9 @@ def parse_date(value, *, ends_period: bool = False) -> datetime.date:
 def choice_lookup(choices) -> dict[str, str]:
     """Stored value and label in every language the site offers (中文, English) of a TextChoices → the stored
     value, by match key. Whatever language the importing user has chosen: a file reads the same for all."""
-    from django.conf import settings
-    from django.utils import translation
-
     lookup = {}
     for value, label in choices:
-        names = [str(value)]
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                names.append(str(label))
-        for name in names:
+        for name in (str(value), *in_every_language(label)):
             key = normalize_text(name).lower()
             lookup[key] = value
             # "支出" for "支出（完成投资）": the words before a parenthesised gloss name the choice too
